@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m001 from './001_skeleton.ts';
+
+/** Migrations are listed here in order; both databases run exactly these. */
+export const migrations: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { '001_skeleton': m001 };
+  },
+};

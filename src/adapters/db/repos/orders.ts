@@ -1,0 +1,81 @@
+import { type Selectable, sql } from 'kysely';
+import type { OrderRecord, OrderRepo } from '../../../app/ports.ts';
+import { money } from '../../../domain/money.ts';
+import type { OrderStatus } from '../../../domain/order.ts';
+import type { Db } from '../connect.ts';
+import type { OrdersTable } from '../schema.ts';
+
+function toRecord(r: Selectable<OrdersTable>): OrderRecord {
+  return {
+    id: r.id, code: r.code, producerId: r.producerId, performanceId: r.performanceId, holdId: r.holdId,
+    status: r.status as OrderStatus, buyerName: r.buyerName, buyerEmail: r.buyerEmail, marketingConsent: r.marketingConsent,
+    total: money(r.totalMinor, r.currency), createdAt: r.createdAt, paidAt: r.paidAt,
+  };
+}
+
+export function orderRepo(db: Db): OrderRepo {
+  return {
+    async create(o) {
+      await db
+        .insertInto('orders')
+        .values({
+          id: o.id, code: o.code, producerId: o.producerId, performanceId: o.performanceId, holdId: o.holdId, status: 'pending',
+          buyerName: o.buyerName, buyerEmail: o.buyerEmail, marketingConsent: o.marketingConsent,
+          totalMinor: o.total.amount, currency: o.total.currency, createdAt: o.createdAt, paidAt: null,
+        })
+        .execute();
+      await db
+        .insertInto('orderLines')
+        .values(o.lines.map((l) => ({ orderId: o.id, ticketTypeId: l.ticketTypeId, quantity: l.quantity, unitPriceMinor: l.unitPrice.amount, currency: l.unitPrice.currency })))
+        .execute();
+    },
+    async byHold(holdId) {
+      const r = await db.selectFrom('orders').where('holdId', '=', holdId).selectAll().executeTakeFirst();
+      return r ? toRecord(r) : null;
+    },
+    async byId(id, opts) {
+      let q = db.selectFrom('orders').where('id', '=', id).selectAll();
+      if (opts?.forUpdate) q = q.forUpdate();
+      const r = await q.executeTakeFirst();
+      return r ? toRecord(r) : null;
+    },
+    async updateBuyer(id, buyer) {
+      await db.updateTable('orders').set(buyer).where('id', '=', id).execute();
+    },
+    async setStatus(id, status, paidAt) {
+      await db.updateTable('orders').set(paidAt ? { status, paidAt } : { status }).where('id', '=', id).execute();
+    },
+    async lines(orderId) {
+      const rows = await db
+        .selectFrom('orderLines as l')
+        .innerJoin('ticketTypes as t', 't.id', 'l.ticketTypeId')
+        .where('l.orderId', '=', orderId)
+        .select(['l.ticketTypeId', 't.name', 'l.quantity', 'l.unitPriceMinor', 'l.currency'])
+        .orderBy('t.sort')
+        .orderBy('t.name')
+        .execute();
+      return rows.map((r) => ({ ticketTypeId: r.ticketTypeId, ticketTypeName: r.name, quantity: r.quantity, unitPrice: money(r.unitPriceMinor, r.currency) }));
+    },
+    async listForProducer(producerId) {
+      const rows = await db
+        .selectFrom('orders as o')
+        .innerJoin('performances as pf', 'pf.id', 'o.performanceId')
+        .innerJoin('events as e', 'e.id', 'pf.eventId')
+        .innerJoin('venues as v', 'v.id', 'pf.venueId')
+        .where('o.producerId', '=', producerId)
+        .select([
+          'o.id', 'o.code', 'o.status', 'o.buyerName', 'o.buyerEmail', 'o.marketingConsent', 'o.totalMinor', 'o.currency', 'o.createdAt',
+          'e.title as eventTitle', 'pf.startsAt as performanceStartsAt', 'v.timeZone',
+          (eb) => eb.selectFrom('tickets').whereRef('tickets.orderId', '=', 'o.id').select(sql<number>`count(*)::int`.as('n')).as('ticketCount'),
+        ])
+        .orderBy('o.createdAt', 'desc')
+        .limit(500)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id, code: r.code, status: r.status as OrderStatus, buyerName: r.buyerName, buyerEmail: r.buyerEmail,
+        marketingConsent: r.marketingConsent, total: money(r.totalMinor, r.currency), createdAt: r.createdAt,
+        eventTitle: r.eventTitle, performanceStartsAt: r.performanceStartsAt, timeZone: r.timeZone, ticketCount: r.ticketCount ?? 0,
+      }));
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { CheckInRepo, TicketRecord, TicketRepo } from '../../../app/ports.ts';
+import type { Db } from '../connect.ts';
+
+export function ticketRepo(db: Db): TicketRepo {
+  return {
+    async createMany(tickets) {
+      if (tickets.length) await db.insertInto('tickets').values(tickets.map((t) => ({ ...t, status: 'valid' }))).execute();
+    },
+    async byOrder(orderId) {
+      const rows = await db
+        .selectFrom('tickets as t')
+        .innerJoin('ticketTypes as tt', 'tt.id', 't.ticketTypeId')
+        .where('t.orderId', '=', orderId)
+        .select(['t.id', 't.orderId', 't.performanceId', 't.ticketTypeId', 'tt.name as ticketTypeName', 't.attendeeName', 't.status'])
+        .orderBy('tt.sort')
+        .orderBy('t.createdAt')
+        .orderBy('t.id')
+        .execute();
+      return rows.map((r) => ({ ...r, status: r.status as TicketRecord['status'] }));
+    },
+    async forDoor(ticketId) {
+      const r = await db
+        .selectFrom('tickets as t')
+        .innerJoin('ticketTypes as tt', 'tt.id', 't.ticketTypeId')
+        .innerJoin('performances as pf', 'pf.id', 't.performanceId')
+        .innerJoin('events as e', 'e.id', 'pf.eventId')
+        .leftJoin('checkIns as c', 'c.ticketId', 't.id')
+        .where('t.id', '=', ticketId)
+        .select(['t.id', 't.status', 'e.producerId', 't.performanceId', 'e.id as eventId', 't.attendeeName', 'tt.name as ticketTypeName', 'c.checkedInAt'])
+        .executeTakeFirst();
+      return r ? { ...r, status: r.status as TicketRecord['status'], checkedInAt: r.checkedInAt ?? null } : null;
+    },
+  };
+}
+
+export function checkInRepo(db: Db): CheckInRepo {
+  return {
+    async checkIn(c) {
+      // The unique ticket_id makes the first scan win, even when two doors scan at once.
+      const inserted = await db
+        .insertInto('checkIns')
+        .values({ id: c.id, ticketId: c.ticketId, performanceId: c.performanceId, userId: c.userId, checkedInAt: c.at })
+        .onConflict((oc) => oc.column('ticketId').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return { first: true };
+      const prior = await db.selectFrom('checkIns').where('ticketId', '=', c.ticketId).select('checkedInAt').executeTakeFirstOrThrow();
+      return { first: false, checkedInAt: prior.checkedInAt };
+    },
+  };
+}

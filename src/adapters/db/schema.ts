@@ -1,0 +1,65 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Column names are snake_case in SQL and camelCase here (Kysely's CamelCasePlugin). */
+type Timestamp = ColumnType<Date, Date, Date>;
+
+export interface ProducersTable { id: string; name: string; slug: string; isDemo: boolean; createdAt: Timestamp }
+export interface UsersTable {
+  id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Timestamp;
+}
+export interface SessionsTable { tokenHash: string; userId: string; createdAt: Timestamp; expiresAt: Timestamp }
+export interface VenuesTable { id: string; producerId: string; name: string; address: string; timeZone: string }
+export interface EventsTable {
+  id: string; producerId: string; slug: string; title: string; description: string; isDemo: boolean; published: boolean; createdAt: Timestamp;
+}
+export interface PerformancesTable { id: string; number: Generated<number>; eventId: string; venueId: string; startsAt: Timestamp }
+export interface TicketTypesTable {
+  id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; sort: number;
+}
+export interface HoldsTable { id: string; performanceId: string; status: string; createdAt: Timestamp; expiresAt: Timestamp }
+export interface HoldItemsTable { holdId: string; ticketTypeId: string; quantity: number }
+export interface OrdersTable {
+  id: string; code: string; producerId: string; performanceId: string; holdId: string; status: string;
+  buyerName: string; buyerEmail: string; marketingConsent: boolean; totalMinor: number; currency: string;
+  createdAt: Timestamp; paidAt: Timestamp | null;
+}
+export interface OrderLinesTable { orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string }
+export interface PaymentsTable {
+  id: string; orderId: string; provider: string; providerRef: string | null; status: string;
+  amountMinor: number; currency: string; createdAt: Timestamp; updatedAt: Timestamp;
+}
+export interface PaymentEventsTable { provider: string; eventId: string; receivedAt: Timestamp }
+export interface TicketsTable {
+  id: string; orderId: string; performanceId: string; ticketTypeId: string; attendeeName: string; status: string; createdAt: Timestamp;
+}
+export interface CheckInsTable { id: string; ticketId: string; performanceId: string; userId: string | null; checkedInAt: Timestamp }
+export interface MailsTable {
+  id: string; producerId: string; orderId: string; kind: string; status: string; attempts: Generated<number>;
+  lastError: string | null; createdAt: Timestamp; sentAt: Timestamp | null;
+}
+export interface DevOutboxTable { id: string; toAddress: string; subject: string; textBody: string; raw: Uint8Array; createdAt: Timestamp }
+export interface TestpaySessionsTable {
+  id: string; merchantReference: string; amountMinor: number; currency: string; description: string; returnUrl: string;
+  status: string; refundedMinor: Generated<number>; createdAt: Timestamp;
+}
+
+export interface Database {
+  producers: ProducersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  venues: VenuesTable;
+  events: EventsTable;
+  performances: PerformancesTable;
+  ticketTypes: TicketTypesTable;
+  holds: HoldsTable;
+  holdItems: HoldItemsTable;
+  orders: OrdersTable;
+  orderLines: OrderLinesTable;
+  payments: PaymentsTable;
+  paymentEvents: PaymentEventsTable;
+  tickets: TicketsTable;
+  checkIns: CheckInsTable;
+  mails: MailsTable;
+  devOutbox: DevOutboxTable;
+  testpaySessions: TestpaySessionsTable;
+}

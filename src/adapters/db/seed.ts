@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { PasswordHasher } from '../../app/ports.ts';
+import type { Db } from './connect.ts';
+
+/** Creating producers and events directly, for the demo and for tests, until the producer workspace (issue 6) does it. */
+
+export interface NewTicketType { name: string; priceMinor: number; currency: string; capacity: number }
+export interface NewPerformance { startsAt: Date; ticketTypes: NewTicketType[] }
+export interface NewEvent { slug: string; title: string; description?: string; isDemo?: boolean; venue: { name: string; address?: string; timeZone: string }; performances: NewPerformance[] }
+
+export async function createProducer(
+  db: Db, passwords: PasswordHasher,
+  p: { name: string; slug: string; isDemo?: boolean; user: { email: string; name: string; password: string; role?: string } },
+  now: Date,
+): Promise<{ producerId: string; userId: string }> {
+  const producerId = randomUUID();
+  const userId = randomUUID();
+  const passwordHash = await passwords.hash(p.user.password);
+  await db.transaction().execute(async (tx) => {
+    await tx.insertInto('producers').values({ id: producerId, name: p.name, slug: p.slug, isDemo: p.isDemo ?? false, createdAt: now }).execute();
+    await tx
+      .insertInto('users')
+      .values({ id: userId, producerId, email: p.user.email.toLowerCase(), name: p.user.name, passwordHash, role: p.user.role ?? 'owner', createdAt: now })
+      .execute();
+  });
+  return { producerId, userId };
+}
+
+export interface CreatedEvent { eventId: string; performances: { id: string; ticketTypeIds: string[] }[] }
+
+export async function createEvent(db: Db, producerId: string, e: NewEvent, now: Date): Promise<CreatedEvent> {
+  return db.transaction().execute(async (tx) => {
+    const venueId = randomUUID();
+    await tx.insertInto('venues').values({ id: venueId, producerId, name: e.venue.name, address: e.venue.address ?? '', timeZone: e.venue.timeZone }).execute();
+    const eventId = randomUUID();
+    await tx
+      .insertInto('events')
+      .values({ id: eventId, producerId, slug: e.slug, title: e.title, description: e.description ?? '', isDemo: e.isDemo ?? false, published: true, createdAt: now })
+      .execute();
+    const performances: CreatedEvent['performances'] = [];
+    for (const p of e.performances) {
+      const performanceId = randomUUID();
+      await tx.insertInto('performances').values({ id: performanceId, eventId, venueId, startsAt: p.startsAt }).execute();
+      const ticketTypeIds: string[] = [];
+      for (const [sort, t] of p.ticketTypes.entries()) {
+        const id = randomUUID();
+        ticketTypeIds.push(id);
+        await tx.insertInto('ticketTypes').values({ id, performanceId, sort, ...t }).execute();
+      }
+      performances.push({ id: performanceId, ticketTypeIds });
+    }
+    return { eventId, performances };
+  });
+}
+
+export async function isEmpty(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('producers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n) === 0;
+}
+
+const DAY = 24 * 3600_000;
+
+/** Evening start times a few weeks ahead, at 19:30 in the venue's zone (close enough: the zone's offset is applied once). */
+function eveningIn(days: number, now: Date, utcHour: number): Date {
+  const d = new Date(now.getTime() + days * DAY);
+  d.setUTCHours(utcHour, 30, 0, 0);
+  return d;
+}
+
+export async function seedDemo(db: Db, passwords: PasswordHasher, login: { email: string; password: string }, now: Date): Promise<void> {
+  const { producerId } = await createProducer(
+    db, passwords,
+    { name: 'Demo Playhouse', slug: 'demo-playhouse', isDemo: true, user: { email: login.email, name: 'Demo Producer', password: login.password } },
+    now,
+  );
+  await createEvent(db, producerId, {
+    slug: 'hamlet-demo', title: 'Hamlet (demo)', isDemo: true,
+    description: 'A demo event: Shakespeare\'s tragedy in a new production. Tickets are not real.',
+    venue: { name: 'Demo Playhouse Main Stage', address: '1 Example Street, London', timeZone: 'Europe/London' },
+    performances: [14, 15, 21].map((days) => ({
+      startsAt: eveningIn(days, now, 18),
+      ticketTypes: [
+        { name: 'Adult', priceMinor: 2500, currency: 'GBP', capacity: 120 },
+        { name: 'Student', priceMinor: 1200, currency: 'GBP', capacity: 30 },
+      ],
+    })),
+  }, now);
+  await createEvent(db, producerId, {
+    slug: 'summer-jazz-night-demo', title: 'Summer Jazz Night (demo)', isDemo: true,
+    description: 'A demo event: an evening of jazz in the courtyard. Tickets are not real.',
+    venue: { name: 'Demo Courtyard', address: 'Beispielplatz 2, Berlin', timeZone: 'Europe/Berlin' },
+    performances: [{
+      startsAt: eveningIn(30, now, 18),
+      ticketTypes: [
+        { name: 'General admission', priceMinor: 1800, currency: 'EUR', capacity: 200 },
+        { name: 'VIP', priceMinor: 4500, currency: 'EUR', capacity: 20 },
+      ],
+    }],
+  }, now);
+}

@@ -1,0 +1,31 @@
+import type { Repos, Store } from '../../app/ports.ts';
+import type { Db } from './connect.ts';
+import { accountRepo } from './repos/accounts.ts';
+import { catalogRepo } from './repos/catalog.ts';
+import { holdRepo } from './repos/holds.ts';
+import { inventoryRepo } from './repos/inventory.ts';
+import { mailRepo } from './repos/mails.ts';
+import { orderRepo } from './repos/orders.ts';
+import { paymentRepo } from './repos/payments.ts';
+import { checkInRepo, ticketRepo } from './repos/tickets.ts';
+
+function repos(db: Db): Repos {
+  return {
+    catalog: catalogRepo(db),
+    inventory: inventoryRepo(db),
+    holds: holdRepo(db),
+    orders: orderRepo(db),
+    payments: paymentRepo(db),
+    tickets: ticketRepo(db),
+    checkIns: checkInRepo(db),
+    mails: mailRepo(db),
+    accounts: accountRepo(db),
+  };
+}
+
+export function kyselyStore(db: Db): Store {
+  return {
+    ...repos(db),
+    transaction: (fn) => db.transaction().execute((trx) => fn(repos(trx))),
+  };
+}

@@ -1,0 +1,36 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type Result, fail, ok } from '../domain/errors.ts';
+import type { AppDeps } from './deps.ts';
+import type { SessionUser } from './ports.ts';
+
+const SESSION_HOURS = 12;
+// Verified when the email is unknown, so that a wrong email and a wrong password take as long.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+export function sessionTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export async function logIn(deps: AppDeps, email: string, password: string): Promise<Result<{ token: string; expiresAt: Date }>> {
+  const user = await deps.store.accounts.userByEmail(email);
+  const good = await deps.passwords.verify(user?.passwordHash ?? DUMMY_HASH, password);
+  if (!user || !good) {
+    deps.log.warn({ userId: user?.id ?? null }, 'failed log-in');
+    return fail('unauthenticated', 'That email and password do not match an account.');
+  }
+  const token = randomBytes(32).toString('base64url');
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
+  await deps.store.accounts.createSession({ tokenHash: sessionTokenHash(token), userId: user.id, createdAt: now, expiresAt });
+  deps.log.info({ userId: user.id }, 'logged in');
+  return ok({ token, expiresAt });
+}
+
+export async function sessionUser(deps: AppDeps, token: string | undefined): Promise<SessionUser | null> {
+  if (!token || token.length > 100) return null;
+  return deps.store.accounts.sessionUser(sessionTokenHash(token), deps.clock.now());
+}
+
+export async function logOut(deps: AppDeps, token: string | undefined): Promise<void> {
+  if (token) await deps.store.accounts.deleteSession(sessionTokenHash(token));
+}

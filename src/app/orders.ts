@@ -1,0 +1,55 @@
+import { timingSafeEqual } from 'node:crypto';
+import { type Result, fail, ok } from '../domain/errors.ts';
+import type { Money } from '../domain/money.ts';
+import { encodeTicketCode } from '../domain/ticketCode.ts';
+import type { AppDeps } from './deps.ts';
+import type { OrderRecord, PerformanceContext, TicketRecord } from './ports.ts';
+
+export interface BuyerOrderView {
+  order: OrderRecord;
+  performance: PerformanceContext;
+  lines: { ticketTypeName: string; quantity: number; unitPrice: Money }[];
+  tickets: (TicketRecord & { code: string })[];
+  link: string;
+}
+
+export function orderLink(deps: AppDeps, orderId: string): string {
+  return `${deps.settings.baseUrl}/orders/${orderId}/${deps.keys.orderLinkToken(orderId)}`;
+}
+
+function tokenMatches(deps: AppDeps, orderId: string, token: string): boolean {
+  const expected = Buffer.from(deps.keys.orderLinkToken(orderId));
+  const given = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The buyer's view of an order, reachable only through the secret link. */
+export async function buyerOrder(deps: AppDeps, orderId: string, token: string): Promise<Result<BuyerOrderView>> {
+  const notFound = fail('not_found', 'This order link is not valid. Use the link from your confirmation email.');
+  if (!tokenMatches(deps, orderId, token)) return notFound;
+  const order = await deps.store.orders.byId(orderId);
+  if (!order) return notFound;
+  const performance = (await deps.store.catalog.performanceContext(order.performanceId))!;
+  const { privateKey } = deps.keys.ticketSigningKey(order.producerId);
+  const tickets = (await deps.store.tickets.byOrder(order.id)).map((t) => ({
+    ...t,
+    code: encodeTicketCode({ ticketId: t.id, performanceNumber: performance.number }, privateKey),
+  }));
+  return ok({ order, performance, lines: await deps.store.orders.lines(order.id), tickets, link: orderLink(deps, order.id) });
+}
+
+export async function ticketPdfFor(deps: AppDeps, view: BuyerOrderView): Promise<Buffer> {
+  const p = view.performance;
+  return deps.pdf.render({
+    producerName: p.producerName, eventTitle: p.eventTitle, startsAt: p.startsAt, timeZone: p.venue.timeZone,
+    venueName: p.venue.name, venueAddress: p.venue.address, orderCode: view.order.code,
+    tickets: view.tickets.filter((t) => t.status === 'valid').map((t) => ({ id: t.id, ticketTypeName: t.ticketTypeName, attendeeName: t.attendeeName, code: t.code })),
+  });
+}
+
+export async function ticketPdf(deps: AppDeps, orderId: string, token: string): Promise<Result<{ pdf: Buffer; filename: string }>> {
+  const view = await buyerOrder(deps, orderId, token);
+  if (!view.ok) return view;
+  if (view.value.order.status !== 'paid' || view.value.tickets.length === 0) return fail('not_found', 'This order has no tickets to download.');
+  return ok({ pdf: await ticketPdfFor(deps, view.value), filename: `tickets-${view.value.order.code}.pdf` });
+}

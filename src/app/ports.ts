@@ -1,0 +1,196 @@
+import type { KeyObject } from 'node:crypto';
+import type { OrderStatus } from '../domain/order.ts';
+import type { Money } from '../domain/money.ts';
+
+/** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
+
+export interface Clock {
+  now(): Date;
+}
+
+// ---------- read models ----------
+
+export interface VenueView { id: string; name: string; address: string; timeZone: string }
+export interface TicketTypeView {
+  id: string; name: string; price: Money; capacity: number; sold: number; held: number; available: number;
+}
+export interface PerformanceView {
+  id: string; number: number; startsAt: Date; venue: VenueView; ticketTypes: TicketTypeView[];
+}
+export interface EventSummary {
+  id: string; slug: string; title: string; producerName: string; isDemo: boolean;
+  nextPerformance: { startsAt: Date; venueName: string; timeZone: string } | null;
+  performanceCount: number;
+}
+export interface EventDetail {
+  id: string; slug: string; title: string; description: string; isDemo: boolean;
+  producerId: string; producerName: string; performances: PerformanceView[];
+}
+export interface PerformanceContext {
+  id: string; number: number; startsAt: Date; producerId: string; producerName: string;
+  eventId: string; eventTitle: string; eventSlug: string; venue: VenueView;
+}
+export interface HoldLine { ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money }
+export interface Hold {
+  id: string; performanceId: string; status: 'active' | 'converted' | 'released';
+  createdAt: Date; expiresAt: Date; lines: HoldLine[];
+}
+export interface TicketTypeRow { id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number }
+export interface Usage { sold: number; held: number }
+
+export interface OrderRecord {
+  id: string; code: string; producerId: string; performanceId: string; holdId: string; status: OrderStatus;
+  buyerName: string; buyerEmail: string; marketingConsent: boolean; total: Money; createdAt: Date; paidAt: Date | null;
+}
+export interface TicketRecord {
+  id: string; orderId: string; performanceId: string; ticketTypeId: string; ticketTypeName: string;
+  attendeeName: string; status: 'valid' | 'void';
+}
+export interface PaymentRecord {
+  id: string; orderId: string; provider: string; providerRef: string | null;
+  status: 'created' | 'pending' | 'paid' | 'failed' | 'expired' | 'refunded'; amount: Money;
+}
+export interface ProducerOrderRow {
+  id: string; code: string; status: OrderStatus; buyerName: string; buyerEmail: string; marketingConsent: boolean;
+  total: Money; createdAt: Date; eventTitle: string; performanceStartsAt: Date; timeZone: string; ticketCount: number;
+}
+export interface TicketForDoor {
+  id: string; status: 'valid' | 'void'; producerId: string; performanceId: string; eventId: string;
+  attendeeName: string; ticketTypeName: string; checkedInAt: Date | null;
+}
+export interface UserRecord { id: string; producerId: string; email: string; name: string; role: string; passwordHash: string }
+export interface SessionUser { userId: string; producerId: string; producerName: string; name: string; role: string }
+export interface DoorPerformance { id: string; eventTitle: string; startsAt: Date; timeZone: string }
+
+// ---------- repositories (each bound to one transaction or to the pool) ----------
+
+export interface CatalogRepo {
+  listUpcomingEvents(now: Date): Promise<EventSummary[]>;
+  eventBySlug(slug: string, now: Date): Promise<EventDetail | null>;
+  performanceContext(performanceId: string): Promise<PerformanceContext | null>;
+}
+
+export interface InventoryRepo {
+  /** Locks the ticket types (FOR UPDATE, in id order) so no two holds decide on the same places at once. */
+  lockTicketTypes(performanceId: string, ticketTypeIds: readonly string[]): Promise<TicketTypeRow[]>;
+  usage(ticketTypeIds: readonly string[], now: Date): Promise<Map<string, Usage>>;
+}
+
+export interface HoldRepo {
+  create(hold: { id: string; performanceId: string; createdAt: Date; expiresAt: Date }, items: { ticketTypeId: string; quantity: number }[]): Promise<void>;
+  get(id: string): Promise<Hold | null>;
+  setStatus(id: string, status: Hold['status']): Promise<void>;
+}
+
+export interface NewOrder {
+  id: string; code: string; producerId: string; performanceId: string; holdId: string;
+  buyerName: string; buyerEmail: string; marketingConsent: boolean; total: Money; createdAt: Date;
+  lines: { ticketTypeId: string; quantity: number; unitPrice: Money }[];
+}
+export interface OrderRepo {
+  create(order: NewOrder): Promise<void>;
+  byHold(holdId: string): Promise<OrderRecord | null>;
+  byId(id: string, opts?: { forUpdate?: boolean }): Promise<OrderRecord | null>;
+  updateBuyer(id: string, buyer: { buyerName: string; buyerEmail: string; marketingConsent: boolean }): Promise<void>;
+  setStatus(id: string, status: OrderStatus, paidAt?: Date): Promise<void>;
+  lines(orderId: string): Promise<{ ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money }[]>;
+  /** Always scoped by the producer: a producer reads only its own orders. */
+  listForProducer(producerId: string): Promise<ProducerOrderRow[]>;
+}
+
+export interface PaymentRepo {
+  create(p: { id: string; orderId: string; provider: string; amount: Money; createdAt: Date }): Promise<void>;
+  attachProviderRef(id: string, providerRef: string, now: Date): Promise<void>;
+  byProviderRef(provider: string, providerRef: string): Promise<PaymentRecord | null>;
+  setStatus(id: string, status: PaymentRecord['status'], now: Date): Promise<void>;
+  /** True the first time a provider event id is seen, false on every repeat. */
+  recordEvent(provider: string, eventId: string, now: Date): Promise<boolean>;
+}
+
+export interface TicketRepo {
+  createMany(tickets: { id: string; orderId: string; performanceId: string; ticketTypeId: string; attendeeName: string; createdAt: Date }[]): Promise<void>;
+  byOrder(orderId: string): Promise<TicketRecord[]>;
+  forDoor(ticketId: string): Promise<TicketForDoor | null>;
+}
+
+export interface CheckInRepo {
+  /** Records the first accepted scan; returns the earlier time when the ticket was already in. */
+  checkIn(c: { id: string; ticketId: string; performanceId: string; userId: string; at: Date }): Promise<{ first: true } | { first: false; checkedInAt: Date }>;
+}
+
+export interface MailRepo {
+  enqueue(m: { id: string; producerId: string; orderId: string; kind: string; createdAt: Date }): Promise<void>;
+  due(limit: number): Promise<{ id: string; orderId: string; kind: string; attempts: number }[]>;
+  markSent(id: string, at: Date): Promise<void>;
+  markFailed(id: string, error: string, giveUp: boolean): Promise<void>;
+}
+
+export interface AccountRepo {
+  userByEmail(email: string): Promise<UserRecord | null>;
+  createSession(s: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  sessionUser(tokenHash: string, now: Date): Promise<SessionUser | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  doorPerformances(producerId: string, now: Date): Promise<DoorPerformance[]>;
+}
+
+export interface Repos {
+  catalog: CatalogRepo;
+  inventory: InventoryRepo;
+  holds: HoldRepo;
+  orders: OrderRepo;
+  payments: PaymentRepo;
+  tickets: TicketRepo;
+  checkIns: CheckInRepo;
+  mails: MailRepo;
+  accounts: AccountRepo;
+}
+
+/** Runs fn in one database transaction; a thrown error rolls everything back. */
+export interface Store extends Repos {
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+}
+
+// ---------- payments ----------
+
+export interface PaymentSessionRequest {
+  paymentId: string; orderCode: string; amount: Money; description: string; returnUrl: string;
+}
+/** An outcome the provider reported, already authenticated by the adapter (signature checked). */
+export interface PaymentOutcome {
+  eventId: string; providerRef: string; paymentId: string; outcome: 'paid' | 'failed'; reason?: 'declined' | 'cancelled'; amount: Money;
+}
+export interface PaymentProvider {
+  readonly name: string;
+  createSession(req: PaymentSessionRequest): Promise<{ providerRef: string; redirectUrl: string }>;
+  /** Checks the callback's signature; returns null for a forged or malformed one. */
+  verifyCallback(params: Record<string, string | undefined>): PaymentOutcome | null;
+  refund(providerRef: string, amount: Money): Promise<{ refundRef: string }>;
+}
+
+// ---------- mail, documents, keys ----------
+
+export interface Attachment { filename: string; contentType: string; content: Buffer }
+export interface OutgoingMail { to: string; subject: string; text: string; html: string; attachments: Attachment[] }
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+export interface TicketPdfInput {
+  producerName: string; eventTitle: string; startsAt: Date; timeZone: string; venueName: string; venueAddress: string;
+  orderCode: string;
+  tickets: { id: string; ticketTypeName: string; attendeeName: string; code: string }[];
+}
+export interface TicketPdfRenderer {
+  render(input: TicketPdfInput): Promise<Buffer>;
+}
+
+export interface Keys {
+  ticketSigningKey(producerId: string): { privateKey: KeyObject; publicKey: KeyObject };
+  /** A secret link token for an order, derived (HMAC) so it never has to be stored. */
+  orderLinkToken(orderId: string): string;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}

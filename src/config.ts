@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting, read and validated once at start. Nothing else reads process.env:
+ * main.ts passes `process.env` here and hands the result on.
+ */
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.join(' or ')}//`);
+
+export const settingsSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional().describe('PostgreSQL connection URL. When absent, embedded PGlite keeps its data in DATA_DIR/pglite.'),
+  DATA_DIR: z.string().min(1).default('./data').describe('Where the embedded database, the generated secret and other local state live.'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Address to listen on.'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port to listen on.'),
+  BASE_URL: url(['http:', 'https:']).optional().describe('The public URL of the box office, used in links and mail. Default http://localhost:PORT.'),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional().describe('SMTP server for outgoing mail. When absent, mail goes to the dev outbox at /dev/mailbox.'),
+  MAIL_FROM: z.string().min(3).default('Marquee <tickets@marquee.localhost>').describe('From address of outgoing mail.'),
+  SECRET_KEY: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'must be at least 32 bytes, base64url-encoded').optional()
+    .describe('Master secret (base64url, 32+ bytes) from which ticket-signing keys and link tokens derive.'),
+  SECRET_KEY_FILE: z.string().min(1).optional().describe('File holding the master secret. Default DATA_DIR/secret.key, generated on first start.'),
+  HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(10).describe('How long a basket holds its tickets.'),
+  SEED_DEMO: boolish.default(true).describe('On an empty database, create the demo producer and events.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface Config {
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  dataDir: string;
+  host: string;
+  port: number;
+  baseUrl: string;
+  mail: { kind: 'smtp'; url: string; from: string } | { kind: 'dev-outbox'; from: string };
+  secret: { kind: 'value'; value: string } | { kind: 'file'; path: string };
+  holdMinutes: number;
+  seedDemo: boolean;
+  logLevel: Settings['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as in most shells' `FOO= npm start`.
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in settingsSchema.shape && v !== undefined && v !== ''));
+  const parsed = settingsSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  const s = parsed.data;
+  const dataDir = resolve(s.DATA_DIR);
+  return {
+    database: s.DATABASE_URL ? { kind: 'postgres', url: s.DATABASE_URL } : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
+    dataDir,
+    host: s.HOST,
+    port: s.PORT,
+    baseUrl: (s.BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
+    mail: s.SMTP_URL ? { kind: 'smtp', url: s.SMTP_URL, from: s.MAIL_FROM } : { kind: 'dev-outbox', from: s.MAIL_FROM },
+    secret: s.SECRET_KEY ? { kind: 'value', value: s.SECRET_KEY } : { kind: 'file', path: resolve(s.SECRET_KEY_FILE ?? resolve(dataDir, 'secret.key')) },
+    holdMinutes: s.HOLD_MINUTES,
+    seedDemo: s.SEED_DEMO,
+    logLevel: s.LOG_LEVEL,
+  };
+}

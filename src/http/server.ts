@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { registerTestProviderRoutes } from '../adapters/payments/testProviderRoutes.tsx';
+import type { TestProvider } from '../adapters/payments/testProvider.ts';
+import { registerWebRoutes, renderError, type WebDeps } from '../web/routes.tsx';
+import { registerApiRoutes } from './api.ts';
+import { registerErrorHandlers } from './errors.ts';
+import { registerSecurityHeaders } from './security.ts';
+
+export interface ServerOptions extends WebDeps {
+  logger: Logger;
+  /** Present when the built-in test provider is the payment provider: its card pages are mounted too. */
+  testProvider: TestProvider | null;
+}
+
+/**
+ * Builds the whole HTTP app without listening, so tests can `inject()` requests.
+ * Request logs carry the route pattern, never the URL: order links hold secret tokens.
+ */
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    bodyLimit: 64 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  registerSecurityHeaders(app, { formActions: [] });
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  await app.register(cookie);
+  registerErrorHandlers(app, (_req, reply, status, message) => renderError(reply, status, message));
+  registerApiRoutes(app, opts.app, opts.session);
+  registerWebRoutes(app, opts);
+  if (opts.testProvider) registerTestProviderRoutes(app, opts.testProvider, () => opts.app.clock.now());
+  return app;
+}

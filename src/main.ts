@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type Db, migrate, openDatabase } from './adapters/db/connect.ts';
+import { isEmpty, seedDemo } from './adapters/db/seed.ts';
+import { kyselyStore } from './adapters/db/store.ts';
+import { keysFromSecret, loadOrCreateSecret } from './adapters/keys/keys.ts';
+import { scryptHasher } from './adapters/keys/passwords.ts';
+import { createLogger } from './adapters/log.ts';
+import { devOutboxMailer, devOutboxReader } from './adapters/mail/devOutbox.ts';
+import { smtpMailer } from './adapters/mail/smtp.ts';
+import { testProvider } from './adapters/payments/testProvider.ts';
+import { pdfkitTickets } from './adapters/pdf/ticketPdf.ts';
+import type { AppDeps } from './app/deps.ts';
+import { dispatchMails } from './app/mail.ts';
+import type { Clock, Mailer } from './app/ports.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { buildServer } from './http/server.ts';
+import { buildAssets } from './web/assets.ts';
+
+export interface BoxOffice {
+  server: FastifyInstance;
+  deps: AppDeps;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Test seams: a test passes its own clock, logger, database or mailer; everything else is the real thing. */
+export interface Overrides {
+  clock?: Clock;
+  logger?: Logger;
+  db?: Db;
+  mailer?: Mailer;
+}
+
+/** Builds adapters from config, hands them to the use cases, and builds the HTTP app (not listening). */
+export async function assemble(config: Config, overrides: Overrides = {}): Promise<BoxOffice> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock: Clock = overrides.clock ?? { now: () => new Date() };
+  const db = overrides.db ?? (await openDatabase(config.database));
+  if (!overrides.db) await migrate(db);
+  const secret = config.secret.kind === 'value' ? Buffer.from(config.secret.value, 'base64url') : loadOrCreateSecret(config.secret.path);
+  const keys = keysFromSecret(secret);
+  const payments = testProvider({ db, secret: keys.derive('testpay-callback:v1'), baseUrl: config.baseUrl, now: () => clock.now() });
+  const smtp = config.mail.kind === 'smtp' ? smtpMailer(config.mail.url, config.mail.from) : null;
+  const mailer = overrides.mailer ?? smtp ?? devOutboxMailer(db, config.mail.from, () => clock.now());
+  const deps: AppDeps = {
+    store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), keys, passwords: scryptHasher(), log: logger,
+    settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes },
+  };
+  const server = await buildServer({
+    app: deps, logger, testProvider: payments, assets: await buildAssets(),
+    session: { secureCookies: config.baseUrl.startsWith('https:'), csrfKey: keys.derive('csrf:v1') },
+    devOutbox: config.mail.kind === 'dev-outbox' ? devOutboxReader(db) : null,
+  });
+  return {
+    server, deps, db,
+    async close() {
+      await server.close();
+      smtp?.close();
+      if (!overrides.db) await db.destroy();
+    },
+  };
+}
+
+/** `npm start`: read config, assemble, seed the demo on an empty database, listen. */
+export async function start(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const box = await assemble(config);
+  const { deps, db, server } = box;
+  if (config.seedDemo && (await isEmpty(db))) {
+    const login = { email: 'demo@marquee.localhost', password: randomBytes(9).toString('base64url') };
+    await seedDemo(db, deps.passwords, login, deps.clock.now());
+    const file = join(config.dataDir, 'demo-login.txt');
+    writeFileSync(file, `Demo producer log-in\nemail: ${login.email}\npassword: ${login.password}\n`, { mode: 0o600 });
+    server.log.info({ file }, 'demo producer and events created; the log-in is in the file');
+  }
+  const timer = setInterval(() => void dispatchMails(deps).catch((err) => server.log.error({ err }, 'mail dispatch failed')), 30_000);
+  timer.unref();
+  void dispatchMails(deps);
+  await server.listen({ host: config.host, port: config.port });
+  const lines = [
+    '',
+    `  Marquee box office is running: ${config.baseUrl}/`,
+    `  Producer log-in:               ${config.baseUrl}/login (email and password in ${join(config.dataDir, 'demo-login.txt')})`,
+    config.mail.kind === 'dev-outbox' ? `  Dev mailbox:                   ${config.baseUrl}/dev/mailbox` : '',
+    `  Database:                      ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+    '',
+  ];
+  process.stdout.write(`${lines.filter((l) => l !== '').join('\n')}\n\n`);
+  const stop = async () => {
+    clearInterval(timer);
+    await box.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

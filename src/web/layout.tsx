@@ -1,0 +1,72 @@
+import type { ComponentChildren } from 'preact';
+import { useNonce } from './render.tsx';
+
+export interface Viewer {
+  name: string;
+  producerName: string;
+  csrf: string;
+}
+
+export function Layout(props: { title: string; viewer?: Viewer | null; islands?: string[]; children: ComponentChildren }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · Marquee`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        {props.islands?.map((name) => <script type="module" src={`/assets/${name}.js`} nonce={nonce} defer />)}
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="site">
+          <a class="brand" href="/">Marquee</a>
+          <nav aria-label="Main">
+            <ul>
+              <li><a href="/">What's on</a></li>
+              {props.viewer ? (
+                <>
+                  <li><a href="/dashboard">Orders</a></li>
+                  <li><a href="/door">Door</a></li>
+                  <li>
+                    <form method="post" action="/logout" class="inline">
+                      <input type="hidden" name="csrf" value={props.viewer.csrf} />
+                      <button type="submit" class="link">Log out ({props.viewer.producerName})</button>
+                    </form>
+                  </li>
+                </>
+              ) : (
+                <li><a href="/login">Producer log-in</a></li>
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabIndex={-1}>{props.children}</main>
+        <footer class="site">
+          <p>Marquee box office. Essential cookies only; no analytics, no third parties.</p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export function ErrorSummary(props: { messages: string[] }) {
+  if (props.messages.length === 0) return null;
+  return (
+    <div class="notice error" role="alert">
+      {props.messages.map((m) => <p>{m}</p>)}
+    </div>
+  );
+}
+
+export function ErrorPage(props: { status: number; message: string; viewer?: Viewer | null }) {
+  const title = props.status === 404 ? 'Not found' : props.status >= 500 ? 'Something went wrong' : 'That did not work';
+  return (
+    <Layout title={title} viewer={props.viewer ?? null}>
+      <h1>{title}</h1>
+      <p>{props.message}</p>
+      <p><a href="/">Back to what's on</a></p>
+    </Layout>
+  );
+}

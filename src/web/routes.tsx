@@ -1,0 +1,209 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { VNode } from 'preact';
+import { simpleParser } from 'mailparser';
+import { logIn, logOut } from '../app/auth.ts';
+import { applyPaymentOutcome, startCheckout } from '../app/checkout.ts';
+import type { AppDeps } from '../app/deps.ts';
+import { doorPerformances, scanTicket } from '../app/door.ts';
+import { checkoutView, placeHold } from '../app/holds.ts';
+import { buyerOrder, ticketPdf } from '../app/orders.ts';
+import { producerOrders } from '../app/producer.ts';
+import { eventPage, listUpcomingEvents } from '../app/storefront.ts';
+import type { devOutboxReader } from '../adapters/mail/devOutbox.ts';
+import type { Failure } from '../domain/errors.ts';
+import { statusOf } from '../http/errors.ts';
+import type { Asset } from './assets.ts';
+import { LoginPage, OrdersPage } from './dashboard/pages.tsx';
+import { MailboxPage, MailPage } from './dev/pages.tsx';
+import { DoorPage } from './door/pages.tsx';
+import { checkoutForm, doorForm, firstMessages, holdForm, loginForm, safeNext, uuid } from './forms.ts';
+import { ErrorPage, type Viewer } from './layout.tsx';
+import { renderPage } from './render.tsx';
+import { clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
+import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
+
+export interface WebDeps {
+  app: AppDeps;
+  session: SessionSupport;
+  assets: Map<string, Asset>;
+  devOutbox: ReturnType<typeof devOutboxReader> | null;
+}
+
+export function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page, reply.cspNonce));
+}
+
+function failurePage(reply: FastifyReply, failure: Failure, viewer: Viewer | null = null): FastifyReply {
+  return html(reply, <ErrorPage status={statusOf(failure)} message={failure.message} viewer={viewer} />, statusOf(failure));
+}
+
+/** Server-rendered pages. Each handler parses its input with zod, calls one use case, renders. */
+export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
+  const deps = w.app;
+  const viewerOf = async (req: import('fastify').FastifyRequest) => (await signedIn(deps, w.session, req))?.viewer ?? null;
+
+  app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
+    const asset = w.assets.get(req.params.name);
+    if (!asset) return reply.callNotFound();
+    return reply.header('Cache-Control', 'public, max-age=300').type(asset.type).send(asset.body);
+  });
+
+  // ---------- storefront ----------
+
+  app.get('/', async (req, reply) => html(reply, <EventsPage events={await listUpcomingEvents(deps)} viewer={await viewerOf(req)} />));
+
+  app.get<{ Params: { slug: string } }>('/events/:slug', async (req, reply) => {
+    const event = await eventPage(deps, req.params.slug);
+    if (!event.ok) return failurePage(reply, event);
+    return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} />);
+  });
+
+  app.post<{ Params: { slug: string } }>('/events/:slug/hold', async (req, reply) => {
+    const event = await eventPage(deps, req.params.slug);
+    if (!event.ok) return failurePage(reply, event);
+    const again = (status: number, errors: string[]) => html(reply, <EventPage event={event.value} errors={errors} viewer={null} />, status);
+    const form = holdForm.safeParse(req.body ?? {});
+    if (!form.success) return again(400, firstMessages(form.error));
+    if (!event.value.performances.some((p) => p.id === form.data.performanceId)) return again(400, ['Choose a performance of this event.']);
+    const hold = await placeHold(deps, form.data);
+    if (!hold.ok) {
+      const fresh = await eventPage(deps, req.params.slug);
+      return html(reply, <EventPage event={fresh.ok ? fresh.value : event.value} errors={[hold.message]} viewer={null} />, statusOf(hold));
+    }
+    return reply.redirect(`/checkout/${hold.value.holdId}`, 303);
+  });
+
+  app.get<{ Params: { holdId: string }; Querystring: { payment?: string } }>('/checkout/:holdId', async (req, reply) => {
+    if (!uuid.safeParse(req.params.holdId).success) return reply.callNotFound();
+    const view = await checkoutView(deps, req.params.holdId);
+    if (!view.ok) return failurePage(reply, view);
+    const order = view.value.order;
+    const form = order ? { buyerName: order.buyerName, buyerEmail: order.buyerEmail, marketingConsent: order.marketingConsent } : { buyerName: '', buyerEmail: '', marketingConsent: false };
+    return html(
+      reply,
+      <CheckoutPage view={view.value} form={form} errors={req.query.payment === 'cancelled' ? ['The payment was cancelled. Nothing was charged, and your tickets are still held.'] : []}
+        fieldErrors={{}} declined={req.query.payment === 'declined'} now={deps.clock.now()} viewer={null} />,
+    );
+  });
+
+  app.post<{ Params: { holdId: string } }>('/checkout/:holdId', async (req, reply) => {
+    if (!uuid.safeParse(req.params.holdId).success) return reply.callNotFound();
+    const view = await checkoutView(deps, req.params.holdId);
+    if (!view.ok) return failurePage(reply, view);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const form = checkoutForm.safeParse(body);
+    const echo = { buyerName: String(body.buyerName ?? '').slice(0, 200), buyerEmail: String(body.buyerEmail ?? '').slice(0, 254), marketingConsent: body.marketingConsent === 'yes' };
+    if (!form.success) {
+      const fieldErrors = Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
+      return html(reply, <CheckoutPage view={view.value} form={echo} errors={['Please correct the marked fields.']} fieldErrors={fieldErrors} declined={false} now={deps.clock.now()} viewer={null} />, 422);
+    }
+    const started = await startCheckout(deps, req.params.holdId, form.data);
+    if (!started.ok) {
+      const fresh = await checkoutView(deps, req.params.holdId);
+      return html(reply, <CheckoutPage view={fresh.ok ? fresh.value : view.value} form={echo} errors={[started.message]} fieldErrors={{}} declined={false} now={deps.clock.now()} viewer={null} />, statusOf(started));
+    }
+    return reply.redirect(started.value.redirectUrl, 303);
+  });
+
+  app.get<{ Params: { provider: string }; Querystring: Record<string, string> }>('/payments/return/:provider', async (req, reply) => {
+    if (req.params.provider !== deps.payments.name) return reply.callNotFound();
+    const result = await applyPaymentOutcome(deps, req.query);
+    if (!result.ok) return failurePage(reply, result);
+    const { order, outcome } = result.value;
+    if (outcome === 'declined' || outcome === 'cancelled') return reply.redirect(`/checkout/${order.holdId}?payment=${outcome}`, 303);
+    return reply.redirect(`/orders/${order.id}/${deps.keys.orderLinkToken(order.id)}${outcome === 'paid' ? '?paid=1' : ''}`, 303);
+  });
+
+  app.get<{ Params: { orderId: string; token: string }; Querystring: { paid?: string } }>('/orders/:orderId/:token', async (req, reply) => {
+    if (!uuid.safeParse(req.params.orderId).success) return reply.callNotFound();
+    const view = await buyerOrder(deps, req.params.orderId, req.params.token);
+    if (!view.ok) return failurePage(reply, view);
+    return html(reply, <OrderPage view={view.value} token={req.params.token} justPaid={req.query.paid === '1'} viewer={null} />);
+  });
+
+  app.get<{ Params: { orderId: string; token: string } }>('/orders/:orderId/:token/tickets.pdf', async (req, reply) => {
+    if (!uuid.safeParse(req.params.orderId).success) return reply.callNotFound();
+    const pdf = await ticketPdf(deps, req.params.orderId, req.params.token);
+    if (!pdf.ok) return failurePage(reply, pdf);
+    return reply.type('application/pdf').header('Content-Disposition', `attachment; filename="${pdf.value.filename}"`).send(pdf.value.pdf);
+  });
+
+  // ---------- producers ----------
+
+  app.get<{ Querystring: { next?: string } }>('/login', async (req, reply) => html(reply, <LoginPage email="" errors={[]} next={safeNext(req.query.next ?? '/dashboard')} />));
+
+  app.post('/login', async (req, reply) => {
+    const form = loginForm.safeParse(req.body ?? {});
+    if (!form.success) return html(reply, <LoginPage email="" errors={firstMessages(form.error)} next="/dashboard" />, 400);
+    const result = await logIn(deps, form.data.email, form.data.password);
+    if (!result.ok) return html(reply, <LoginPage email={form.data.email} errors={[result.message]} next={safeNext(form.data.next)} />, 401);
+    setSessionCookie(reply, w.session, result.value.token, result.value.expiresAt);
+    return reply.redirect(safeNext(form.data.next), 303);
+  });
+
+  app.post('/logout', async (req, reply) => {
+    const s = await signedIn(deps, w.session, req);
+    if (s && csrfValid(w.session, s.token, (req.body as Record<string, unknown> | undefined)?.csrf)) await logOut(deps, s.token);
+    clearSessionCookie(reply, w.session);
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/dashboard', async (req, reply) => {
+    const s = await signedIn(deps, w.session, req);
+    if (!s) return reply.redirect('/login?next=/dashboard', 303);
+    return html(reply, <OrdersPage orders={await producerOrders(deps, s.user)} viewer={s.viewer} />);
+  });
+
+  app.get<{ Querystring: { performanceId?: string } }>('/door', async (req, reply) => {
+    const s = await signedIn(deps, w.session, req);
+    if (!s) return reply.redirect('/login?next=/door', 303);
+    const performances = await doorPerformances(deps, s.user);
+    return html(reply, <DoorPage performances={performances} selected={req.query.performanceId ?? null} verdict={null} error={null} viewer={s.viewer} />);
+  });
+
+  app.post('/door', async (req, reply) => {
+    const s = await signedIn(deps, w.session, req);
+    if (!s) return reply.redirect('/login?next=/door', 303);
+    const performances = await doorPerformances(deps, s.user);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const selected = typeof body.performanceId === 'string' ? body.performanceId : null;
+    const page = (status: number, verdict: Parameters<typeof DoorPage>[0]['verdict'], error: string | null) =>
+      html(reply, <DoorPage performances={performances} selected={selected} verdict={verdict} error={error} viewer={s.viewer} />, status);
+    if (!csrfValid(w.session, s.token, body.csrf)) return page(403, null, 'This form has expired. Reload the page and scan again.');
+    const form = doorForm.safeParse(body);
+    if (!form.success) return page(400, null, firstMessages(form.error).join(' '));
+    if (!performances.some((p) => p.id === form.data.performanceId)) return page(404, null, 'Choose one of your performances.');
+    return page(200, await scanTicket(deps, s.user, form.data), null);
+  });
+
+  // ---------- development mailbox (only without SMTP) ----------
+
+  const outbox = w.devOutbox;
+  if (outbox) {
+    app.get('/dev/mailbox', async (_req, reply) => html(reply, <MailboxPage messages={await outbox.list()} />));
+    const message = async (id: string) => (uuid.safeParse(id).success ? outbox.get(id) : undefined);
+    app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (req, reply) => {
+      const m = await message(req.params.id);
+      if (!m) return reply.callNotFound();
+      const parsed = await simpleParser(Buffer.from(m.raw));
+      const attachments = parsed.attachments.map((a) => ({ filename: a.filename ?? 'attachment', size: a.size }));
+      return html(reply, <MailPage id={m.id} subject={m.subject} to={m.toAddress} text={m.textBody} attachments={attachments} />);
+    });
+    app.get<{ Params: { id: string } }>('/dev/mailbox/:id/raw.eml', async (req, reply) => {
+      const m = await message(req.params.id);
+      if (!m) return reply.callNotFound();
+      return reply.type('message/rfc822').header('Content-Disposition', `attachment; filename="${m.id}.eml"`).send(Buffer.from(m.raw));
+    });
+    app.get<{ Params: { id: string; n: string } }>('/dev/mailbox/:id/attachments/:n', async (req, reply) => {
+      const m = await message(req.params.id);
+      if (!m) return reply.callNotFound();
+      const a = (await simpleParser(Buffer.from(m.raw))).attachments[Number(req.params.n)];
+      if (!a) return reply.callNotFound();
+      return reply.type(a.contentType).header('Content-Disposition', `attachment; filename="${a.filename ?? 'attachment'}"`).send(a.content);
+    });
+  }
+}
+
+export function renderError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return html(reply, <ErrorPage status={status} message={message} />, status);
+}

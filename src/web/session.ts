@@ -1,0 +1,46 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sessionTokenHash, sessionUser } from '../app/auth.ts';
+import type { AppDeps } from '../app/deps.ts';
+import type { SessionUser } from '../app/ports.ts';
+import type { Viewer } from './layout.tsx';
+
+/** The only cookie Marquee sets: a producer user's session. Essential, HttpOnly, SameSite=Lax. */
+export const SESSION_COOKIE = 'mq_session';
+
+export interface SessionSupport {
+  secureCookies: boolean;
+  csrfKey: Buffer;
+}
+
+export function csrfFor(s: SessionSupport, token: string): string {
+  return createHmac('sha256', s.csrfKey).update(sessionTokenHash(token)).digest('base64url');
+}
+
+export function csrfValid(s: SessionSupport, token: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const expected = Buffer.from(csrfFor(s, token));
+  const g = Buffer.from(given);
+  return g.length === expected.length && timingSafeEqual(g, expected);
+}
+
+export interface SignedIn {
+  user: SessionUser;
+  viewer: Viewer;
+  token: string;
+}
+
+export async function signedIn(deps: AppDeps, s: SessionSupport, req: FastifyRequest): Promise<SignedIn | null> {
+  const token = req.cookies[SESSION_COOKIE];
+  const user = await sessionUser(deps, token);
+  if (!user || !token) return null;
+  return { user, token, viewer: { name: user.name, producerName: user.producerName, csrf: csrfFor(s, token) } };
+}
+
+export function setSessionCookie(reply: FastifyReply, s: SessionSupport, token: string, expiresAt: Date): void {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: s.secureCookies, expires: expiresAt });
+}
+
+export function clearSessionCookie(reply: FastifyReply, s: SessionSupport): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: s.secureCookies });
+}

@@ -1,0 +1,214 @@
+import type { CheckoutView } from '../../app/holds.ts';
+import type { BuyerOrderView } from '../../app/orders.ts';
+import type { EventDetail, EventSummary } from '../../app/ports.ts';
+import { formatMoney } from '../../domain/money.ts';
+import { formatInZone } from '../../domain/time.ts';
+import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
+
+export function EventsPage(props: { events: EventSummary[]; viewer: Viewer | null }) {
+  return (
+    <Layout title="What's on" viewer={props.viewer}>
+      <h1>What's on</h1>
+      {props.events.length === 0 ? (
+        <p>No events are on sale right now.</p>
+      ) : (
+        <ul class="cards">
+          {props.events.map((e) => (
+            <li class="card">
+              <h2>
+                <a href={`/events/${e.slug}`}>{e.title}</a> {e.isDemo && <span class="badge">Demo</span>}
+              </h2>
+              <p class="muted">{e.producerName}</p>
+              {e.nextPerformance && (
+                <p>
+                  {e.performanceCount > 1 ? 'Next: ' : ''}
+                  <time dateTime={e.nextPerformance.startsAt.toISOString()}>{formatInZone(e.nextPerformance.startsAt, e.nextPerformance.timeZone)}</time>
+                  {' · '}
+                  {e.nextPerformance.venueName}
+                  {e.performanceCount > 1 && ` · ${e.performanceCount} performances`}
+                </p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Layout>
+  );
+}
+
+export function EventPage(props: { event: EventDetail; errors: string[]; viewer: Viewer | null }) {
+  const { event } = props;
+  return (
+    <Layout title={event.title} viewer={props.viewer}>
+      <h1>
+        {event.title} {event.isDemo && <span class="badge">Demo</span>}
+      </h1>
+      <p class="muted">Presented by {event.producerName}</p>
+      {event.description && <p>{event.description}</p>}
+      <ErrorSummary messages={props.errors} />
+      {event.performances.length === 0 && <p>There are no upcoming performances.</p>}
+      {event.performances.map((p) => {
+        const headingId = `perf-${p.id}`;
+        const soldOut = p.ticketTypes.every((t) => t.available === 0);
+        return (
+          <section class="card" aria-labelledby={headingId}>
+            <h2 id={headingId}>
+              <time dateTime={p.startsAt.toISOString()}>{formatInZone(p.startsAt, p.venue.timeZone)}</time>
+            </h2>
+            <p class="muted">
+              {p.venue.name}
+              {p.venue.address && `, ${p.venue.address}`}
+            </p>
+            <form method="post" action={`/events/${event.slug}/hold`}>
+              <input type="hidden" name="performanceId" value={p.id} />
+              <div class="table-wrap">
+                <table>
+                  <caption class="sr-only">Tickets for {formatInZone(p.startsAt, p.venue.timeZone)}</caption>
+                  <thead>
+                    <tr><th scope="col">Ticket</th><th scope="col" class="num">Price</th><th scope="col" class="num">Available</th><th scope="col" class="num">Quantity</th></tr>
+                  </thead>
+                  <tbody>
+                    {p.ticketTypes.map((t) => (
+                      <tr>
+                        <th scope="row">{t.name}</th>
+                        <td class="num">{formatMoney(t.price)}</td>
+                        <td class="num" data-available={t.available}>{t.available === 0 ? 'Sold out' : `${t.available} left`}</td>
+                        <td class="num">
+                          <label class="sr-only" for={`q-${t.id}`}>Number of {t.name} tickets</label>
+                          <input type="number" id={`q-${t.id}`} name={`q_${t.id}`} min={0} max={Math.min(10, t.available)} value={0} inputMode="numeric" disabled={t.available === 0} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <button type="submit" disabled={soldOut}>{soldOut ? 'Sold out' : 'Hold these tickets'}</button>
+            </form>
+          </section>
+        );
+      })}
+    </Layout>
+  );
+}
+
+export interface CheckoutForm { buyerName: string; buyerEmail: string; marketingConsent: boolean }
+
+export function CheckoutPage(props: {
+  view: CheckoutView; form: CheckoutForm; errors: string[]; fieldErrors: Partial<Record<keyof CheckoutForm, string>>; declined: boolean; now: Date; viewer: Viewer | null;
+}) {
+  const { view, form, fieldErrors } = props;
+  const p = view.performance;
+  const tz = p.venue.timeZone;
+  return (
+    <Layout title="Checkout" viewer={props.viewer} islands={view.live ? ['holdTimer'] : []}>
+      <h1>Checkout</h1>
+      <p>
+        <strong>{p.eventTitle}</strong>, <time dateTime={p.startsAt.toISOString()}>{formatInZone(p.startsAt, tz)}</time>, {p.venue.name}
+      </p>
+      <div class="table-wrap">
+        <table>
+          <caption class="sr-only">Your tickets</caption>
+          <thead><tr><th scope="col">Ticket</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th></tr></thead>
+          <tbody>
+            {view.hold.lines.map((l) => (
+              <tr><th scope="row">{l.ticketTypeName}</th><td class="num">{l.quantity}</td><td class="num">{formatMoney(l.unitPrice)}</td></tr>
+            ))}
+          </tbody>
+          <tfoot><tr><th scope="row">Total</th><td /><td class="num"><strong>{formatMoney(view.total)}</strong></td></tr></tfoot>
+        </table>
+      </div>
+      {props.declined && (
+        <div class="notice error" role="alert">
+          <p>Your card was declined, and nothing was charged. Your tickets are still held: you can try again with another card.</p>
+        </div>
+      )}
+      <ErrorSummary messages={props.errors} />
+      {view.live ? (
+        <form method="post" action={`/checkout/${view.hold.id}`} novalidate>
+          <p class="notice warn" data-hold-expires={view.hold.expiresAt.toISOString()}>
+            Your tickets are held until <time dateTime={view.hold.expiresAt.toISOString()}>{formatInZone(view.hold.expiresAt, tz)}</time>
+            {' '}(<span role="timer" data-left>{Math.max(0, Math.round((view.hold.expiresAt.getTime() - props.now.getTime()) / 60000))} minutes</span>).
+          </p>
+          <p class="muted">We ask only for what your order needs: a name for the tickets and an email to send them to.</p>
+          <label for="buyerName">Your name</label>
+          <input type="text" id="buyerName" name="buyerName" value={form.buyerName} autocomplete="name" required maxLength={200}
+            aria-invalid={fieldErrors.buyerName ? 'true' : undefined} aria-describedby={fieldErrors.buyerName ? 'buyerName-error' : undefined} />
+          {fieldErrors.buyerName && <p id="buyerName-error" class="field-error">{fieldErrors.buyerName}</p>}
+          <label for="buyerEmail">Email for your tickets</label>
+          <input type="email" id="buyerEmail" name="buyerEmail" value={form.buyerEmail} autocomplete="email" required maxLength={254}
+            aria-invalid={fieldErrors.buyerEmail ? 'true' : undefined} aria-describedby={fieldErrors.buyerEmail ? 'buyerEmail-error' : undefined} />
+          {fieldErrors.buyerEmail && <p id="buyerEmail-error" class="field-error">{fieldErrors.buyerEmail}</p>}
+          <label class="check">
+            <input type="checkbox" name="marketingConsent" value="yes" checked={form.marketingConsent} />
+            <span>Let {p.producerName} email me about their events</span>
+          </label>
+          <button type="submit">Pay {formatMoney(view.total)}</button>
+        </form>
+      ) : view.hold.status === 'converted' ? (
+        <p class="notice ok">This basket has been paid for. Your tickets are in your confirmation email.</p>
+      ) : (
+        <div class="notice error" role="alert">
+          <p>Your hold has expired and the tickets went back on sale.</p>
+          <p><a href={`/events/${p.eventSlug}`}>Choose tickets again</a></p>
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+export function OrderPage(props: { view: BuyerOrderView; token: string; justPaid: boolean; viewer: Viewer | null }) {
+  const { order, performance: p, lines, tickets } = props.view;
+  const tz = p.venue.timeZone;
+  const statusText: Record<string, string> = {
+    paid: 'Paid', pending: 'Awaiting payment', expired: 'Expired: the payment came too late and was refunded', cancelled: 'Cancelled',
+    refunded: 'Refunded', partially_refunded: 'Partly refunded',
+  };
+  return (
+    <Layout title={`Order ${order.code}`} viewer={props.viewer}>
+      {props.justPaid && order.status === 'paid' && (
+        <div class="notice ok" role="status">
+          <p><strong>Thank you! Your order is confirmed.</strong> We have emailed your tickets to you.</p>
+        </div>
+      )}
+      <h1>Order {order.code}</h1>
+      <p>
+        <strong>{p.eventTitle}</strong>
+        <br />
+        <time dateTime={p.startsAt.toISOString()}>{formatInZone(p.startsAt, tz)}</time>
+        <br />
+        {p.venue.name}
+        {p.venue.address && `, ${p.venue.address}`}
+      </p>
+      <p>Status: <strong data-order-status={order.status}>{statusText[order.status] ?? order.status}</strong></p>
+      <div class="table-wrap">
+        <table>
+          <caption class="sr-only">Order lines</caption>
+          <thead><tr><th scope="col">Ticket</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th></tr></thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr><th scope="row">{l.ticketTypeName}</th><td class="num">{l.quantity}</td><td class="num">{formatMoney(l.unitPrice)}</td></tr>
+            ))}
+          </tbody>
+          <tfoot><tr><th scope="row">Total</th><td /><td class="num"><strong>{formatMoney(order.total)}</strong></td></tr></tfoot>
+        </table>
+      </div>
+      {tickets.length > 0 && (
+        <>
+          <h2>Your tickets</h2>
+          <p>
+            <a class="button" href={`/orders/${order.id}/${props.token}/tickets.pdf`} download>Download tickets (PDF)</a>
+          </p>
+          <ul class="cards">
+            {tickets.map((t, i) => (
+              <li class="card">
+                <p><strong>Ticket {i + 1}: {t.ticketTypeName}</strong>, for {t.attendeeName} {t.status !== 'valid' && <span class="badge">Not valid</span>}</p>
+                <p class="qr" aria-label="Ticket code">{t.code}</p>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p class="muted">Keep this page's address private: it opens your tickets. Sold by {p.producerName}.</p>
+    </Layout>
+  );
+}
