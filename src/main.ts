@@ -11,7 +11,7 @@ import { scryptHasher } from './adapters/keys/passwords.ts';
 import { createLogger } from './adapters/log.ts';
 import { devOutboxMailer, devOutboxReader } from './adapters/mail/devOutbox.ts';
 import { smtpMailer } from './adapters/mail/smtp.ts';
-import { testProvider } from './adapters/payments/testProvider.ts';
+import { type TestProvider, testProvider } from './adapters/payments/testProvider.ts';
 import { pdfkitTickets } from './adapters/pdf/ticketPdf.ts';
 import type { AppDeps } from './app/deps.ts';
 import { dispatchMails } from './app/mail.ts';
@@ -24,6 +24,8 @@ export interface BoxOffice {
   server: FastifyInstance;
   deps: AppDeps;
   db: Db;
+  /** The built-in test provider; its provider side is what a test "pays" through. */
+  testProvider: TestProvider;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     devOutbox: config.mail.kind === 'dev-outbox' ? devOutboxReader(db) : null,
   });
   return {
-    server, deps, db,
+    server, deps, db, testProvider: payments,
     async close() {
       await server.close();
       smtp?.close();

@@ -1,0 +1,189 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+/** Runs loadConfig expecting a ConfigError and returns its message. */
+function configError(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).name).toBe('ConfigError');
+    return (e as Error).message;
+  }
+  throw new Error(`expected loadConfig(${JSON.stringify(env)}) to throw`);
+}
+
+describe('loadConfig defaults', () => {
+  it('gives a working local setup for an empty environment', () => {
+    const config = loadConfig({});
+    const dataDir = resolve('./data');
+    expect(config).toEqual({
+      database: { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
+      dataDir,
+      host: '127.0.0.1',
+      port: 3000,
+      baseUrl: 'http://localhost:3000',
+      mail: { kind: 'dev-outbox', from: 'Marquee <tickets@marquee.localhost>' },
+      secret: { kind: 'file', path: resolve(dataDir, 'secret.key') },
+      holdMinutes: 10,
+      seedDemo: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('resolves paths to absolute ones', () => {
+    const config = loadConfig({});
+    expect(config.dataDir).toBe(resolve(process.cwd(), 'data'));
+    expect(config.database.kind === 'pglite' && config.database.dataDir.startsWith(`${config.dataDir}`)).toBe(true);
+    expect(config.secret.kind === 'file' && config.secret.path.startsWith(config.dataDir)).toBe(true);
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', NODE_ENV: 'production' })).toEqual(loadConfig({}));
+  });
+
+  it('treats empty and undefined variables as unset', () => {
+    const empty = loadConfig({
+      DATABASE_URL: '',
+      DATA_DIR: '',
+      HOST: '',
+      PORT: '',
+      BASE_URL: '',
+      SMTP_URL: '',
+      MAIL_FROM: '',
+      SECRET_KEY: '',
+      SECRET_KEY_FILE: '',
+      HOLD_MINUTES: '',
+      SEED_DEMO: '',
+      LOG_LEVEL: '',
+    });
+    expect(empty).toEqual(loadConfig({}));
+    expect(loadConfig({ PORT: undefined, DATABASE_URL: undefined })).toEqual(loadConfig({}));
+  });
+});
+
+describe('loadConfig settings', () => {
+  it('uses PostgreSQL when DATABASE_URL is a postgres URL', () => {
+    const url = 'postgres://marquee:secret@db.internal:5432/marquee';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
+    const alt = 'postgresql://db.internal/marquee';
+    expect(loadConfig({ DATABASE_URL: alt }).database).toEqual({ kind: 'postgres', url: alt });
+  });
+
+  it('keeps state under DATA_DIR, resolved', () => {
+    const config = loadConfig({ DATA_DIR: '/var/lib/marquee' });
+    expect(config.dataDir).toBe('/var/lib/marquee');
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '/var/lib/marquee/pglite' });
+    expect(config.secret).toEqual({ kind: 'file', path: '/var/lib/marquee/secret.key' });
+    expect(loadConfig({ DATA_DIR: 'state' }).dataDir).toBe(resolve('state'));
+  });
+
+  it('reads PORT and uses it in the default base URL', () => {
+    const config = loadConfig({ PORT: '8080' });
+    expect(config.port).toBe(8080);
+    expect(config.baseUrl).toBe('http://localhost:8080');
+  });
+
+  it('accepts the port boundaries', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+  });
+
+  it('uses BASE_URL without trailing slashes', () => {
+    expect(loadConfig({ BASE_URL: 'https://tickets.example.org/' }).baseUrl).toBe('https://tickets.example.org');
+    expect(loadConfig({ BASE_URL: 'https://example.org/box-office//' }).baseUrl).toBe('https://example.org/box-office');
+    expect(loadConfig({ BASE_URL: 'https://example.org/box-office' }).baseUrl).toBe('https://example.org/box-office');
+  });
+
+  it('BASE_URL wins over PORT for links', () => {
+    const config = loadConfig({ BASE_URL: 'https://tickets.example.org', PORT: '8080' });
+    expect(config.baseUrl).toBe('https://tickets.example.org');
+    expect(config.port).toBe(8080);
+  });
+
+  it('sends mail over SMTP when SMTP_URL is set', () => {
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.org:587', MAIL_FROM: 'Box Office <bo@example.org>' }).mail).toEqual({
+      kind: 'smtp',
+      url: 'smtp://mail.example.org:587',
+      from: 'Box Office <bo@example.org>',
+    });
+    expect(loadConfig({ SMTP_URL: 'smtps://mail.example.org' }).mail.kind).toBe('smtp');
+  });
+
+  it('takes the secret from SECRET_KEY, else from SECRET_KEY_FILE', () => {
+    const key = 'a'.repeat(43);
+    expect(loadConfig({ SECRET_KEY: key }).secret).toEqual({ kind: 'value', value: key });
+    expect(loadConfig({ SECRET_KEY_FILE: '/run/secrets/marquee' }).secret).toEqual({ kind: 'file', path: '/run/secrets/marquee' });
+    expect(loadConfig({ SECRET_KEY_FILE: 'secret.key' }).secret).toEqual({ kind: 'file', path: resolve('secret.key') });
+    expect(loadConfig({ SECRET_KEY: key, SECRET_KEY_FILE: '/run/secrets/marquee' }).secret.kind).toBe('value');
+  });
+
+  it('reads HOLD_MINUTES within 1..120', () => {
+    expect(loadConfig({ HOLD_MINUTES: '15' }).holdMinutes).toBe(15);
+    expect(loadConfig({ HOLD_MINUTES: '1' }).holdMinutes).toBe(1);
+    expect(loadConfig({ HOLD_MINUTES: '120' }).holdMinutes).toBe(120);
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('reads SEED_DEMO=%s as %s', (value, expected) => {
+    expect(loadConfig({ SEED_DEMO: value }).seedDemo).toBe(expected);
+  });
+
+  it('reads HOST and LOG_LEVEL', () => {
+    const config = loadConfig({ HOST: '0.0.0.0', LOG_LEVEL: 'debug' });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.logLevel).toBe('debug');
+  });
+});
+
+describe('loadConfig errors', () => {
+  it.each(['abc', '70000', '-1', '80.5', '65536'])('rejects PORT=%j, naming PORT', (value) => {
+    const message = configError({ PORT: value });
+    expect(message).toMatch(/^ {2}PORT: /m);
+  });
+
+  it.each(['mysql://db/marquee', 'http://db/marquee', 'not a url', '/var/run/postgresql'])(
+    'rejects DATABASE_URL=%j, naming DATABASE_URL',
+    (value) => {
+      const message = configError({ DATABASE_URL: value });
+      expect(message).toMatch(/^ {2}DATABASE_URL: /m);
+      expect(message).toContain('postgres:');
+    },
+  );
+
+  it.each(['0', '121', 'ten', '2.5', '-5'])('rejects HOLD_MINUTES=%j, naming HOLD_MINUTES', (value) => {
+    const message = configError({ HOLD_MINUTES: value });
+    expect(message).toMatch(/^ {2}HOLD_MINUTES: /m);
+  });
+
+  it('rejects other bad values, naming each variable', () => {
+    expect(configError({ BASE_URL: 'ftp://example.org' })).toMatch(/^ {2}BASE_URL: /m);
+    expect(configError({ BASE_URL: 'example.org' })).toMatch(/^ {2}BASE_URL: /m);
+    expect(configError({ SMTP_URL: 'http://mail.example.org' })).toMatch(/^ {2}SMTP_URL: /m);
+    expect(configError({ SECRET_KEY: 'too-short' })).toMatch(/^ {2}SECRET_KEY: /m);
+    expect(configError({ SECRET_KEY: `${'a'.repeat(42)}=` })).toMatch(/^ {2}SECRET_KEY: /m);
+    expect(configError({ SEED_DEMO: 'maybe' })).toMatch(/^ {2}SEED_DEMO: /m);
+    expect(configError({ LOG_LEVEL: 'verbose' })).toMatch(/^ {2}LOG_LEVEL: /m);
+    expect(configError({ MAIL_FROM: 'x' })).toMatch(/^ {2}MAIL_FROM: /m);
+  });
+
+  it('lists every invalid variable at once', () => {
+    const message = configError({ PORT: 'abc', HOLD_MINUTES: '0', DATABASE_URL: 'mysql://x' });
+    expect(message).toMatch(/^Invalid settings:/);
+    expect(message).toMatch(/^ {2}PORT: /m);
+    expect(message).toMatch(/^ {2}HOLD_MINUTES: /m);
+    expect(message).toMatch(/^ {2}DATABASE_URL: /m);
+  });
+
+  it('does not echo the rejected value of a secret', () => {
+    const message = configError({ SECRET_KEY: 'hunter2-is-my-password' });
+    expect(message).not.toContain('hunter2');
+  });
+});

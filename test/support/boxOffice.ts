@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Db } from '../../src/adapters/db/connect.ts';
+import { createEvent, createProducer, type NewEvent } from '../../src/adapters/db/seed.ts';
+import { createLogger } from '../../src/adapters/log.ts';
+import type { Clock } from '../../src/app/ports.ts';
+import { loadConfig } from '../../src/config.ts';
+import { assemble, type BoxOffice } from '../../src/main.ts';
+
+/** A clock the test moves by hand, for hold expiry and late payments. */
+export class TestClock implements Clock {
+  constructor(private t = Date.parse('2027-03-01T12:00:00Z')) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+/** Collects every log line the app writes, so a test can search them. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestBoxOffice extends BoxOffice {
+  clock: TestClock;
+  logs: LogCapture;
+}
+
+export async function testBoxOffice(db: Db, opts: { baseUrl?: string; clock?: TestClock } = {}): Promise<TestBoxOffice> {
+  const logs = new LogCapture();
+  const clock = opts.clock ?? new TestClock();
+  const config = loadConfig({
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    SEED_DEMO: 'false',
+    BASE_URL: opts.baseUrl ?? 'http://127.0.0.1:3999',
+    LOG_LEVEL: 'info',
+  });
+  const box = await assemble(config, { db, clock, logger: createLogger('info', logs) });
+  return { ...box, clock, logs };
+}
+
+let counter = 0;
+
+/** A producer with one event, one performance a month after the clock, and the given ticket types. */
+export async function producerWithEvent(
+  box: TestBoxOffice,
+  opts: { name?: string; ticketTypes?: NewEvent['performances'][number]['ticketTypes']; performances?: number } = {},
+) {
+  const n = ++counter;
+  const suffix = `${n}-${randomBytes(3).toString('hex')}`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const email = `owner-${suffix}@producer.test`;
+  const now = box.clock.now();
+  const { producerId, userId } = await createProducer(box.db, box.deps.passwords, {
+    name: opts.name ?? `Producer ${suffix}`, slug: `producer-${suffix}`, user: { email, name: 'Owner', password },
+  }, now);
+  const ticketTypes = opts.ticketTypes ?? [
+    { name: 'Adult', priceMinor: 2500, currency: 'GBP', capacity: 10 },
+    { name: 'Student', priceMinor: 1200, currency: 'GBP', capacity: 5 },
+  ];
+  const event = await createEvent(box.db, producerId, {
+    slug: `show-${suffix}`, title: `Show ${suffix}`,
+    venue: { name: 'Test Hall', address: '1 Test Road', timeZone: 'Europe/London' },
+    performances: Array.from({ length: opts.performances ?? 1 }, (_, i) => ({ startsAt: new Date(now.getTime() + (30 + i) * 86_400_000), ticketTypes })),
+  }, now);
+  return { producerId, userId, email, password, slug: `show-${suffix}`, event, performance: event.performances[0]! };
+}
