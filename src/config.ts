@@ -22,14 +22,14 @@ export const settingsSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional().describe('PostgreSQL connection URL. When absent, embedded PGlite keeps its data in DATA_DIR/pglite.'),
   DATA_DIR: z.string().min(1).default('./data').describe('Where the embedded database, the generated secret and other local state live.'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address to listen on.'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port to listen on.'),
+  PORT: z.string().trim().regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535').transform(Number).pipe(z.number().max(65535, 'must be a port number from 0 to 65535')).default(3000).describe('Port to listen on.'),
   BASE_URL: url(['http:', 'https:']).optional().describe('The public URL of the box office, used in links and mail. Default http://localhost:PORT.'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional().describe('SMTP server for outgoing mail. When absent, mail goes to the dev outbox at /dev/mailbox.'),
   MAIL_FROM: z.string().min(3).default('Marquee <tickets@marquee.localhost>').describe('From address of outgoing mail.'),
   SECRET_KEY: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'must be at least 32 bytes, base64url-encoded').optional()
     .describe('Master secret (base64url, 32+ bytes) from which ticket-signing keys and link tokens derive.'),
   SECRET_KEY_FILE: z.string().min(1).optional().describe('File holding the master secret. Default DATA_DIR/secret.key, generated on first start.'),
-  HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(10).describe('How long a basket holds its tickets.'),
+  HOLD_MINUTES: z.string().trim().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number).pipe(z.number().min(1).max(120)).default(10).describe('How long a basket holds its tickets.'),
   SEED_DEMO: boolish.default(true).describe('On an empty database, create the demo producer and events.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
 });
@@ -55,7 +55,7 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "not set", as in most shells' `FOO= npm start`.
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in settingsSchema.shape && v !== undefined && v !== ''));
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in settingsSchema.shape && v !== undefined && v.trim() !== ''));
   const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -113,12 +113,21 @@ describe('cardExpiryValid', () => {
     expect(cardExpiryValid(mmyy, now)).toBe(false);
   });
 
-  it('uses the UTC month of now', () => {
-    // Still 31 May in UTC, whatever the local zone says.
+  it('uses the UTC month of now, whatever the local time zone', () => {
     const endOfMay = new Date('2026-05-31T23:59:59.999Z');
-    expect(cardExpiryValid('05/26', endOfMay)).toBe(true);
     const startOfJune = new Date('2026-06-01T00:00:00.000Z');
-    expect(cardExpiryValid('05/26', startOfJune)).toBe(false);
+    const savedTz = process.env.TZ;
+    try {
+      // Node applies a change of TZ at once. Auckland is already in June; Los Angeles still in May.
+      for (const tz of ['UTC', 'Pacific/Auckland', 'America/Los_Angeles']) {
+        process.env.TZ = tz;
+        expect(cardExpiryValid('05/26', endOfMay), tz).toBe(true);
+        expect(cardExpiryValid('05/26', startOfJune), tz).toBe(false);
+      }
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ;
+      else process.env.TZ = savedTz;
+    }
   });
 
   it('handles the turn of the year', () => {

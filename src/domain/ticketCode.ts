@@ -21,13 +21,17 @@ export interface TicketClaims {
 
 export function encodeTicketCode(claims: TicketClaims, privateKey: KeyObject): string {
   const id = Buffer.from(claims.ticketId, 'base64url');
-  if (id.length !== TICKET_ID_BYTES) throw new RangeError('ticket id must be 9 bytes in base64url');
+  if (id.length !== TICKET_ID_BYTES || id.toString('base64url') !== claims.ticketId) throw new RangeError('ticket id must be 9 bytes in base64url');
+  if (!Number.isInteger(claims.performanceNumber) || claims.performanceNumber < 0 || claims.performanceNumber > 0xffffffff) {
+    throw new RangeError('performance number must be a 32-bit unsigned integer');
+  }
   const windowed = claims.validFrom !== undefined || claims.validUntil !== undefined;
   const body = Buffer.alloc(1 + TICKET_ID_BYTES + 4 + (windowed ? 8 : 0));
   body[0] = windowed ? 2 : 1;
   id.copy(body, 1);
   body.writeUInt32BE(claims.performanceNumber, 1 + TICKET_ID_BYTES);
   if (windowed) {
+    // An open end is written as the widest value (1970 or 2106), so it decodes as a window that never bites there.
     body.writeUInt32BE(Math.floor((claims.validFrom?.getTime() ?? 0) / 1000), 14);
     body.writeUInt32BE(Math.floor((claims.validUntil?.getTime() ?? 0xffffffff * 1000) / 1000), 18);
   }
@@ -44,6 +48,8 @@ export function decodeTicketCode(
   const trimmed = code.trim();
   if (!/^[A-Za-z0-9_-]{20,200}$/.test(trimmed)) return { ...fail('invalid_input', 'That is not a Marquee ticket code.'), reason: 'malformed' };
   const raw = Buffer.from(trimmed, 'base64url');
+  // One ticket, one spelling: trailing bits that base64url decoding would drop make a code malformed.
+  if (raw.toString('base64url') !== trimmed) return { ...fail('invalid_input', 'That is not a Marquee ticket code.'), reason: 'malformed' };
   const version = raw[0];
   const bodyLength = version === 1 ? 14 : version === 2 ? 22 : -1;
   if (bodyLength < 0 || raw.length !== bodyLength + SIG_BYTES) {

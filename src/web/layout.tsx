@@ -16,6 +16,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; islands?:
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · Marquee`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         {props.islands?.map((name) => <script type="module" src={`/assets/${name}.js`} nonce={nonce} defer />)}
       </head>
       <body>

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import { simpleParser } from 'mailparser';
+import QRCode from 'qrcode';
 import { logIn, logOut } from '../app/auth.ts';
 import { applyPaymentOutcome, startCheckout } from '../app/checkout.ts';
 import type { AppDeps } from '../app/deps.ts';
@@ -47,6 +48,9 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     if (!asset) return reply.callNotFound();
     return reply.header('Cache-Control', 'public, max-age=300').type(asset.type).send(asset.body);
   });
+
+  // Browsers ask for /favicon.ico whatever the page says.
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect('/assets/favicon.svg', 301));
 
   // ---------- storefront ----------
 
@@ -118,7 +122,11 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     if (!uuid.safeParse(req.params.orderId).success) return reply.callNotFound();
     const view = await buyerOrder(deps, req.params.orderId, req.params.token);
     if (!view.ok) return failurePage(reply, view);
-    return html(reply, <OrderPage view={view.value} token={req.params.token} justPaid={req.query.paid === '1'} viewer={null} />);
+    const qrSvgs: Record<string, string> = {};
+    for (const t of view.value.tickets) {
+      if (t.status === 'valid') qrSvgs[t.id] = await QRCode.toString(t.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    }
+    return html(reply, <OrderPage view={view.value} token={req.params.token} justPaid={req.query.paid === '1'} qrSvgs={qrSvgs} viewer={null} />);
   });
 
   app.get<{ Params: { orderId: string; token: string } }>('/orders/:orderId/:token/tickets.pdf', async (req, reply) => {

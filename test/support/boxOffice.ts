@@ -7,14 +7,18 @@ import type { Clock } from '../../src/app/ports.ts';
 import { loadConfig } from '../../src/config.ts';
 import { assemble, type BoxOffice } from '../../src/main.ts';
 
-/** A clock the test moves by hand, for hold expiry and late payments. */
+/**
+ * A clock the test moves by hand, for hold expiry and late payments. It stands still at a fixed
+ * instant, or runs with real time ('live', for browser tests) plus whatever the test advanced.
+ */
 export class TestClock implements Clock {
-  constructor(private t = Date.parse('2027-03-01T12:00:00Z')) {}
+  private offset = 0;
+  constructor(private readonly start: number | 'live' = Date.parse('2027-03-01T12:00:00Z')) {}
   now(): Date {
-    return new Date(this.t);
+    return new Date((this.start === 'live' ? Date.now() : this.start) + this.offset);
   }
   advance(ms: number): void {
-    this.t += ms;
+    this.offset += ms;
   }
 }
 

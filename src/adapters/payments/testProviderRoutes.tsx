@@ -24,6 +24,7 @@ function CardPage(props: { id: string; description: string; amount: string; erro
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Pay {props.amount} · Marquee Test Payments</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
       </head>
       <body>
         <main id="main">
