@@ -76,3 +76,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: s.LOG_LEVEL,
   };
 }
+
+/** The process's own environment: the one place in src that reads it. */
+export function loadConfigFromProcess(): Config {
+  return loadConfig(process.env);
+}

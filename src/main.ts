@@ -16,7 +16,7 @@ import { pdfkitTickets } from './adapters/pdf/ticketPdf.ts';
 import type { AppDeps } from './app/deps.ts';
 import { dispatchMails } from './app/mail.ts';
 import type { Clock, Mailer } from './app/ports.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfigFromProcess } from './config.ts';
 import { buildServer } from './http/server.ts';
 import { buildAssets } from './web/assets.ts';
 
@@ -67,11 +67,13 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
   };
 }
 
+const DEMO_EMAIL = 'demo@marquee.localhost';
+
 /** `npm start`: read config, assemble, seed the demo on an empty database, listen. */
 export async function start(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfigFromProcess();
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -82,7 +84,7 @@ export async function start(): Promise<void> {
   const box = await assemble(config);
   const { deps, db, server } = box;
   if (config.seedDemo && (await isEmpty(db))) {
-    const login = { email: 'demo@marquee.localhost', password: randomBytes(9).toString('base64url') };
+    const login = { email: DEMO_EMAIL, password: randomBytes(9).toString('base64url') };
     await seedDemo(db, deps.passwords, login, deps.clock.now());
     const file = join(config.dataDir, 'demo-login.txt');
     writeFileSync(file, `Demo producer log-in\nemail: ${login.email}\npassword: ${login.password}\n`, { mode: 0o600 });
@@ -95,7 +97,7 @@ export async function start(): Promise<void> {
   const lines = [
     '',
     `  Marquee box office is running: ${config.baseUrl}/`,
-    `  Producer log-in:               ${config.baseUrl}/login (email and password in ${join(config.dataDir, 'demo-login.txt')})`,
+    config.seedDemo ? `  Demo producer log-in:          ${config.baseUrl}/login as ${DEMO_EMAIL} (password in ${join(config.dataDir, 'demo-login.txt')})` : '',
     config.mail.kind === 'dev-outbox' ? `  Dev mailbox:                   ${config.baseUrl}/dev/mailbox` : '',
     `  Database:                      ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
     '',

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatMoney, money } from '../../domain/money.ts';
-import { renderPage } from '../../web/render.tsx';
+import { renderToString } from 'preact-render-to-string';
 import { checkTestCard, TEST_CARDS, TESTPAY_PREFIX, type TestProvider } from './testProvider.ts';
 
 /**
  * The test provider's own pages, under /testpay. They stand in for a hosted card page on the
  * provider's domain: the card number is posted here, checked, and dropped. Only the outcome
- * leaves, in the signed redirect. This route never logs its body.
+ * leaves, in the signed redirect. This route never logs its body. It renders its own pages (with
+ * the shop's stylesheet for now) and has no script, so it needs no CSP nonce.
  */
 const cardForm = z.object({
   number: z.string().max(40).default(''),
@@ -60,7 +61,7 @@ export function registerTestProviderRoutes(app: FastifyInstance, provider: TestP
     if (!s) return reply.code(404).type('text/plain; charset=utf-8').send('No such payment session.');
     if (s.status !== 'open') return closed(reply);
     const page = <CardPage id={s.id} description={s.description} amount={formatMoney(money(s.amount, s.currency))} error={null} field={null} expiry="" />;
-    return reply.type('text/html; charset=utf-8').send(renderPage(page, reply.cspNonce));
+    return reply.type('text/html; charset=utf-8').send(`<!doctype html>${renderToString(page)}`);
   });
 
   app.post<{ Params: { id: string } }>(`${TESTPAY_PREFIX}/pay/:id`, async (req, reply) => {
@@ -73,7 +74,7 @@ export function registerTestProviderRoutes(app: FastifyInstance, provider: TestP
     const check = checkTestCard(form.data, now());
     if (check.kind === 'invalid') {
       const page = <CardPage id={s.id} description={s.description} amount={formatMoney(money(s.amount, s.currency))} error={check.message} field={check.field} expiry={form.data.expiry} />;
-      return reply.code(422).type('text/html; charset=utf-8').send(renderPage(page, reply.cspNonce));
+      return reply.code(422).type('text/html; charset=utf-8').send(`<!doctype html>${renderToString(page)}`);
     }
     return reply.redirect(await provider.complete(s.id, check.kind === 'approved' ? 'paid' : 'declined'), 303);
   });
