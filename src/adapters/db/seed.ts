@@ -60,7 +60,7 @@ export async function isEmpty(db: Db): Promise<boolean> {
 
 const DAY = 24 * 3600_000;
 
-/** Evening start times a few weeks ahead, at 19:30 in the venue's zone (close enough: the zone's offset is applied once). */
+/** A start time a number of days ahead, at HH:30 UTC (19:30 in London, 19:30 in Berlin with utcHour 18, in winter). */
 function eveningIn(days: number, now: Date, utcHour: number): Date {
   const d = new Date(now.getTime() + days * DAY);
   d.setUTCHours(utcHour, 30, 0, 0);
@@ -78,7 +78,7 @@ export async function seedDemo(db: Db, passwords: PasswordHasher, login: { email
     description: 'A demo event: Shakespeare\'s tragedy in a new production. Tickets are not real.',
     venue: { name: 'Demo Playhouse Main Stage', address: '1 Example Street, London', timeZone: 'Europe/London' },
     performances: [14, 15, 21].map((days) => ({
-      startsAt: eveningIn(days, now, 18),
+      startsAt: eveningIn(days, now, 19),
       ticketTypes: [
         { name: 'Adult', priceMinor: 2500, currency: 'GBP', capacity: 120 },
         { name: 'Student', priceMinor: 1200, currency: 'GBP', capacity: 30 },

@@ -33,7 +33,7 @@ export function OrdersPage(props: { orders: ProducerOrderRow[]; viewer: Viewer }
             <thead>
               <tr>
                 <th scope="col">Order</th><th scope="col">Event</th><th scope="col">Buyer</th><th scope="col">Status</th>
-                <th scope="col" class="num">Tickets</th><th scope="col" class="num">Total</th><th scope="col">Emails OK</th>
+                <th scope="col" class="num">Tickets</th><th scope="col" class="num">Total</th><th scope="col">Marketing consent</th>
               </tr>
             </thead>
             <tbody>

@@ -65,14 +65,14 @@ export function EventPage(props: { event: EventDetail; errors: string[]; viewer:
                 <table>
                   <caption class="sr-only">Tickets for {formatInZone(p.startsAt, p.venue.timeZone)}</caption>
                   <thead>
-                    <tr><th scope="col">Ticket</th><th scope="col" class="num">Price</th><th scope="col" class="num">Available</th><th scope="col" class="num">Quantity</th></tr>
+                    <tr><th scope="col">Ticket</th><th scope="col" class="num">Price</th><th scope="col" class="num">Left</th><th scope="col" class="num">How many</th></tr>
                   </thead>
                   <tbody>
                     {p.ticketTypes.map((t) => (
                       <tr>
                         <th scope="row">{t.name}</th>
                         <td class="num">{formatMoney(t.price)}</td>
-                        <td class="num" data-available={t.available}>{t.available === 0 ? 'Sold out' : `${t.available} left`}</td>
+                        <td class="num" data-available={t.available}>{t.available === 0 ? 'Sold out' : t.available}</td>
                         <td class="num">
                           <label class="sr-only" for={`q-${t.id}`}>Number of {t.name} tickets</label>
                           <input type="number" id={`q-${t.id}`} name={`q_${t.id}`} min={0} max={Math.min(10, t.available)} value={0} inputMode="numeric" disabled={t.available === 0} />
