@@ -15,6 +15,7 @@ import { type TestProvider, testProvider } from './adapters/payments/testProvide
 import { pdfkitTickets } from './adapters/pdf/ticketPdf.ts';
 import type { AppDeps } from './app/deps.ts';
 import { dispatchMails } from './app/mail.ts';
+import { reconcilePayments } from './app/reconcile.ts';
 import type { Clock, Mailer } from './app/ports.ts';
 import { type Config, ConfigError, loadConfigFromProcess } from './config.ts';
 import { buildServer } from './http/server.ts';
@@ -61,6 +62,8 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     server, deps, db, testProvider: payments,
     async close() {
       await server.close();
+      // Let a mail dispatch that a request started finish before the database goes away.
+      await dispatchMails(deps).catch(() => {});
       smtp?.close();
       if (!overrides.db) await db.destroy();
     },
@@ -90,8 +93,11 @@ export async function start(): Promise<void> {
     writeFileSync(file, `Demo producer log-in\nemail: ${login.email}\npassword: ${login.password}\n`, { mode: 0o600 });
     server.log.info({ file }, 'demo producer and events created; the log-in is in the file');
   }
+  // Background work: send queued mail, and settle payments whose buyers never came back.
   const timer = setInterval(() => void dispatchMails(deps).catch((err) => server.log.error({ err }, 'mail dispatch failed')), 30_000);
   timer.unref();
+  const reconciler = setInterval(() => void reconcilePayments(deps).catch((err) => server.log.error({ err }, 'payment reconciliation failed')), 5 * 60_000);
+  reconciler.unref();
   void dispatchMails(deps);
   await server.listen({ host: config.host, port: config.port });
   const lines = [
@@ -105,6 +111,7 @@ export async function start(): Promise<void> {
   process.stdout.write(`${lines.filter((l) => l !== '').join('\n')}\n\n`);
   const stop = async () => {
     clearInterval(timer);
+    clearInterval(reconciler);
     await box.close();
     process.exit(0);
   };

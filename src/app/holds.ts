@@ -24,6 +24,7 @@ export async function placeHold(
   const now = deps.clock.now();
   const performance = await deps.store.catalog.performanceContext(input.performanceId);
   if (!performance) return fail('not_found', 'There is no such performance.');
+  if (performance.cancelledAt) return fail('sales_closed', 'This performance has been cancelled.');
   if (performance.startsAt <= now) return fail('sales_closed', 'Sales for this performance have closed.');
 
   const ids = request.value.map((l) => l.ticketTypeId);

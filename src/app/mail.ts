@@ -42,12 +42,48 @@ async function drain(deps: AppDeps): Promise<number> {
   }
 }
 
+/** A mail kind is a template name, optionally with ':<discriminator>' so one order can get several (e.g. refunds). */
 async function compose(deps: AppDeps, kind: string, orderId: string): Promise<OutgoingMail> {
-  if (kind !== 'order_confirmation') throw new Error(`no template for mail kind ${kind}`);
   const view = await buyerOrder(deps, orderId, deps.keys.orderLinkToken(orderId));
   if (!view.ok) throw new Error(`order ${orderId} not found for mail`);
-  const pdf = await ticketPdfFor(deps, view.value);
-  return { ...confirmationMail(view.value), attachments: [{ filename: `tickets-${view.value.order.code}.pdf`, contentType: 'application/pdf', content: pdf }] };
+  const template = kind.split(':')[0];
+  switch (template) {
+    case 'order_confirmation': {
+      const pdf = await ticketPdfFor(deps, view.value);
+      return { ...confirmationMail(view.value), attachments: [{ filename: `tickets-${view.value.order.code}.pdf`, contentType: 'application/pdf', content: pdf }] };
+    }
+    case 'payment_refunded':
+      return { ...noticeMail(view.value, `Your payment for ${view.value.performance.eventTitle} was refunded`, [
+        'Your payment arrived after your hold had expired, and the tickets had been sold in the meantime.',
+        'We have refunded the full amount to your card. It can take a few days to show on your statement.',
+      ]), attachments: [] };
+    case 'order_refunded':
+      return { ...noticeMail(view.value, `Refund for your order ${view.value.order.code}`, [
+        `${view.value.performance.producerName} has refunded ${view.value.order.status === 'refunded' ? 'your order' : 'part of your order'}.`,
+        'Refunded tickets are no longer valid at the door. Your order page shows what is still valid.',
+      ]), attachments: [] };
+    case 'performance_cancelled':
+      return { ...noticeMail(view.value, `Cancelled: ${view.value.performance.eventTitle}`, [
+        `${view.value.performance.producerName} has cancelled the performance you had tickets for.`,
+        'Your order has been refunded in full; your tickets are no longer valid. It can take a few days to show on your statement.',
+      ]), attachments: [] };
+    default:
+      throw new Error(`no template for mail kind ${kind}`);
+  }
+}
+
+function noticeMail(v: BuyerOrderView, subject: string, paragraphs: string[]): Omit<OutgoingMail, 'attachments'> {
+  const p = v.performance;
+  const when = formatInZone(p.startsAt, p.venue.timeZone);
+  const text = [`Hello ${v.order.buyerName},`, '', ...paragraphs.flatMap((x) => [x, '']), `${p.eventTitle}, ${when}, ${p.venue.name}`, `Order: ${v.order.code}`, '', 'Your order page:', v.link, '', `Sold by ${p.producerName} through Marquee.`].join('\n');
+  const html = `<!doctype html><html><body>
+<p>Hello ${escapeHtml(v.order.buyerName)},</p>
+${paragraphs.map((x) => `<p>${escapeHtml(x)}</p>`).join('\n')}
+<p>${escapeHtml(p.eventTitle)}, ${escapeHtml(when)}, ${escapeHtml(p.venue.name)}<br>Order: ${escapeHtml(v.order.code)}</p>
+<p><a href="${escapeHtml(v.link)}">Open your order page</a></p>
+<p>Sold by ${escapeHtml(p.producerName)} through Marquee.</p>
+</body></html>`;
+  return { to: v.order.buyerEmail, subject, text, html };
 }
 
 function escapeHtml(s: string): string {

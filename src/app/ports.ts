@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { OrderStatus } from '../domain/order.ts';
+import type { PaymentStatus } from '../domain/payment.ts';
 import type { Money } from '../domain/money.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
@@ -27,7 +28,7 @@ export interface EventDetail {
   producerId: string; producerName: string; performances: PerformanceView[];
 }
 export interface PerformanceContext {
-  id: string; number: number; startsAt: Date; producerId: string; producerName: string;
+  id: string; number: number; startsAt: Date; cancelledAt: Date | null; producerId: string; producerName: string;
   eventId: string; eventTitle: string; eventSlug: string; venue: VenueView;
 }
 export interface HoldLine { ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money }
@@ -48,10 +49,11 @@ export interface TicketRecord {
 }
 export interface PaymentRecord {
   id: string; orderId: string; provider: string; providerRef: string | null;
-  status: 'created' | 'pending' | 'paid' | 'failed' | 'expired' | 'refunded'; amount: Money;
+  status: PaymentStatus; amount: Money; refunded: Money; createdAt: Date; updatedAt: Date;
 }
+export interface PaymentIssue { id: string; paymentId: string; orderCode: string; kind: string; detail: string; createdAt: Date }
 export interface ProducerOrderRow {
-  id: string; code: string; status: OrderStatus; buyerName: string; buyerEmail: string; marketingConsent: boolean;
+  id: string; code: string; status: OrderStatus; performanceId: string; buyerName: string; buyerEmail: string; marketingConsent: boolean;
   total: Money; createdAt: Date; eventTitle: string; performanceStartsAt: Date; timeZone: string; ticketCount: number;
 }
 export interface TicketForDoor {
@@ -60,7 +62,7 @@ export interface TicketForDoor {
 }
 export interface UserRecord { id: string; producerId: string; email: string; name: string; role: string; passwordHash: string }
 export interface SessionUser { userId: string; producerId: string; producerName: string; name: string; role: string }
-export interface DoorPerformance { id: string; eventTitle: string; startsAt: Date; timeZone: string }
+export interface DoorPerformance { id: string; eventTitle: string; startsAt: Date; timeZone: string; cancelledAt: Date | null }
 
 // ---------- repositories (each bound to one transaction or to the pool) ----------
 
@@ -68,6 +70,9 @@ export interface CatalogRepo {
   listUpcomingEvents(now: Date): Promise<EventSummary[]>;
   eventBySlug(slug: string, now: Date): Promise<EventDetail | null>;
   performanceContext(performanceId: string): Promise<PerformanceContext | null>;
+  /** Marks the performance cancelled (once) and releases its live holds; returns false if it already was. */
+  cancelPerformance(performanceId: string, now: Date): Promise<boolean>;
+  ordersOfPerformance(performanceId: string): Promise<OrderRecord[]>;
 }
 
 export interface InventoryRepo {
@@ -102,13 +107,25 @@ export interface PaymentRepo {
   create(p: { id: string; orderId: string; provider: string; amount: Money; createdAt: Date }): Promise<void>;
   attachProviderRef(id: string, providerRef: string, now: Date): Promise<void>;
   byProviderRef(provider: string, providerRef: string): Promise<PaymentRecord | null>;
-  setStatus(id: string, status: PaymentRecord['status'], now: Date): Promise<void>;
+  byId(id: string, opts?: { forUpdate?: boolean }): Promise<PaymentRecord | null>;
+  forOrder(orderId: string): Promise<PaymentRecord[]>;
+  setStatus(id: string, status: PaymentStatus, now: Date, refunded?: Money): Promise<void>;
+  /** Payments the reconciliation job should ask the provider about: created or pending, untouched since `before`. */
+  unsettled(before: Date, limit: number): Promise<PaymentRecord[]>;
+  /** Money kept for an order that has no tickets (expired or cancelled): to be refunded. */
+  paidWithoutTickets(limit: number): Promise<PaymentRecord[]>;
+  /** Records one provider refund (once per key) and returns the payment's refunded total after it. */
+  recordRefund(r: { id: string; paymentId: string; idempotencyKey: string; providerRefundRef: string; amount: Money; createdAt: Date }): Promise<Money>;
+  recordIssue(i: { id: string; producerId: string; paymentId: string; kind: string; detail: string; createdAt: Date }): Promise<void>;
+  openIssues(producerId: string): Promise<PaymentIssue[]>;
   /** True the first time a provider event id is seen, false on every repeat. */
   recordEvent(provider: string, eventId: string, now: Date): Promise<boolean>;
 }
 
 export interface TicketRepo {
   createMany(tickets: { id: string; orderId: string; performanceId: string; ticketTypeId: string; attendeeName: string; createdAt: Date }[]): Promise<void>;
+  /** Voids the order's valid tickets (all, or those listed); returns the ids it voided. */
+  voidTickets(orderId: string, ticketIds: readonly string[] | null): Promise<string[]>;
   byOrder(orderId: string): Promise<TicketRecord[]>;
   forDoor(ticketId: string): Promise<TicketForDoor | null>;
 }
@@ -153,18 +170,40 @@ export interface Store extends Repos {
 // ---------- payments ----------
 
 export interface PaymentSessionRequest {
-  paymentId: string; orderCode: string; amount: Money; description: string; returnUrl: string;
+  paymentId: string; orderCode: string; amount: Money; description: string;
+  /** Where the provider sends the browser back; the adapter adds what it needs to the query. */
+  returnUrl: string;
+  /** The same key always yields the same provider session, so a retry never opens a second one. */
+  idempotencyKey: string;
+  expiresAt: Date;
 }
-/** An outcome the provider reported, already authenticated by the adapter (signature checked). */
+/** A fact the provider reported, already authenticated by the adapter (signature checked, or asked of the provider). */
 export interface PaymentOutcome {
-  eventId: string; providerRef: string; paymentId: string; outcome: 'paid' | 'failed'; reason?: 'declined' | 'cancelled'; amount: Money;
+  /** The provider's event id; each is applied at most once. */
+  eventId: string;
+  paymentId: string;
+  providerRef: string;
+  outcome: 'paid' | 'failed' | 'expired' | 'refunded';
+  reason?: 'declined' | 'cancelled';
+  amount: Money;
+  /** With outcome 'refunded': how much of the amount the provider has refunded in all. */
+  refundedTotal?: Money;
+}
+/** What the provider says about a session when asked (for reconciliation). */
+export interface ProviderPaymentState {
+  status: 'open' | 'paid' | 'failed' | 'expired';
+  amount: Money;
+  refunded: Money;
 }
 export interface PaymentProvider {
   readonly name: string;
   createSession(req: PaymentSessionRequest): Promise<{ providerRef: string; redirectUrl: string }>;
-  /** Checks the callback's signature; returns null for a forged or malformed one. */
-  verifyCallback(params: Record<string, string | undefined>): PaymentOutcome | null;
-  refund(providerRef: string, amount: Money): Promise<{ refundRef: string }>;
+  /** The browser came back: authenticate what it says. Null for a forged, malformed or unknown return. */
+  confirmReturn(params: Record<string, string | undefined>): Promise<PaymentOutcome | null>;
+  /** A server-to-server notification, verified over the raw body. Null when forged; [] when not about a payment. */
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<PaymentOutcome[] | null>;
+  retrieve(providerRef: string): Promise<ProviderPaymentState>;
+  refund(providerRef: string, amount: Money, idempotencyKey: string): Promise<{ refundRef: string }>;
 }
 
 // ---------- mail, documents, keys ----------

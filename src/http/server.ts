@@ -9,6 +9,7 @@ import { registerWebRoutes, renderError, type WebDeps } from '../web/routes.tsx'
 import { registerApiRoutes } from './api.ts';
 import { registerErrorHandlers } from './errors.ts';
 import { registerSecurityHeaders } from './security.ts';
+import { registerWebhookRoutes } from './webhooks.ts';
 
 export interface ServerOptions extends WebDeps {
   logger: Logger;
@@ -32,6 +33,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(cookie);
   registerErrorHandlers(app, (_req, reply, status, message) => renderError(reply, status, message));
   registerApiRoutes(app, opts.app, opts.session);
+  await registerWebhookRoutes(app, opts.app);
   registerWebRoutes(app, opts);
   if (opts.testProvider) registerTestProviderRoutes(app, opts.testProvider, () => opts.app.clock.now());
   return app;

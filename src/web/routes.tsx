@@ -1,25 +1,24 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { VNode } from 'preact';
 import { simpleParser } from 'mailparser';
 import QRCode from 'qrcode';
 import { logIn, logOut } from '../app/auth.ts';
-import { applyPaymentOutcome, startCheckout } from '../app/checkout.ts';
+import { startCheckout } from '../app/checkout.ts';
+import { confirmPaymentReturn } from '../app/payments.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { doorPerformances, scanTicket } from '../app/door.ts';
 import { checkoutView, placeHold } from '../app/holds.ts';
 import { buyerOrder, ticketPdf } from '../app/orders.ts';
-import { producerOrders } from '../app/producer.ts';
 import { eventPage, listUpcomingEvents } from '../app/storefront.ts';
 import type { devOutboxReader } from '../adapters/mail/devOutbox.ts';
-import type { Failure } from '../domain/errors.ts';
 import { statusOf } from '../http/errors.ts';
 import type { Asset } from './assets.ts';
-import { LoginPage, OrdersPage } from './dashboard/pages.tsx';
+import { LoginPage } from './dashboard/pages.tsx';
+import { registerDashboardRoutes } from './dashboard/routes.tsx';
+import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
 import { DoorPage } from './door/pages.tsx';
 import { checkoutForm, doorForm, firstMessages, holdForm, loginForm, safeNext, uuid } from './forms.ts';
-import { ErrorPage, type Viewer } from './layout.tsx';
-import { renderPage } from './render.tsx';
+import { ErrorPage } from './layout.tsx';
 import { clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
 
@@ -30,13 +29,6 @@ export interface WebDeps {
   devOutbox: ReturnType<typeof devOutboxReader> | null;
 }
 
-export function html(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page, reply.cspNonce));
-}
-
-function failurePage(reply: FastifyReply, failure: Failure, viewer: Viewer | null = null): FastifyReply {
-  return html(reply, <ErrorPage status={statusOf(failure)} message={failure.message} viewer={viewer} />, statusOf(failure));
-}
 
 /** Server-rendered pages. Each handler parses its input with zod, calls one use case, renders. */
 export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
@@ -111,10 +103,10 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
 
   app.get<{ Params: { provider: string }; Querystring: Record<string, string> }>('/payments/return/:provider', async (req, reply) => {
     if (req.params.provider !== deps.payments.name) return reply.callNotFound();
-    const result = await applyPaymentOutcome(deps, req.query);
+    const result = await confirmPaymentReturn(deps, req.query);
     if (!result.ok) return failurePage(reply, result);
     const { order, outcome } = result.value;
-    if (outcome === 'declined' || outcome === 'cancelled') return reply.redirect(`/checkout/${order.holdId}?payment=${outcome}`, 303);
+    if (outcome === 'declined' || outcome === 'cancelled' || outcome === 'expired') return reply.redirect(`/checkout/${order.holdId}?payment=${outcome}`, 303);
     return reply.redirect(`/orders/${order.id}/${deps.keys.orderLinkToken(order.id)}${outcome === 'paid' ? '?paid=1' : ''}`, 303);
   });
 
@@ -156,11 +148,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     return reply.redirect('/', 303);
   });
 
-  app.get('/dashboard', async (req, reply) => {
-    const s = await signedIn(deps, w.session, req);
-    if (!s) return reply.redirect('/login?next=/dashboard', 303);
-    return html(reply, <OrdersPage orders={await producerOrders(deps, s.user)} viewer={s.viewer} />);
-  });
+  registerDashboardRoutes(app, w);
 
   app.get<{ Querystring: { performanceId?: string } }>('/door', async (req, reply) => {
     const s = await signedIn(deps, w.session, req);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, logOut, sessionUser } from '../../src/app/auth.ts';
-import { applyPaymentOutcome, startCheckout } from '../../src/app/checkout.ts';
+import { startCheckout } from '../../src/app/checkout.ts';
+import { confirmPaymentReturn } from '../../src/app/payments.ts';
 import { scanTicket } from '../../src/app/door.ts';
 import { checkoutView, placeHold } from '../../src/app/holds.ts';
 import { dispatchMails } from '../../src/app/mail.ts';
@@ -49,7 +50,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
   async function paidOrder(p: Awaited<ReturnType<typeof producerWithEvent>>, quantity = 2) {
     const hold = await placeHold(box.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity }] });
     if (!hold.ok) throw new Error(hold.message);
-    const result = await applyPaymentOutcome(box.deps, await checkoutAndSettle(box, hold.value.holdId, 'paid'));
+    const result = await confirmPaymentReturn(box.deps, await checkoutAndSettle(box, hold.value.holdId, 'paid'));
     if (!result.ok) throw new Error(result.message);
     return { holdId: hold.value.holdId, order: result.value.order };
   }
@@ -108,8 +109,8 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     const outboxBefore = await sql<{ n: number }>`select count(*)::int as n from dev_outbox`.execute(box.db);
 
     // The callback arrives twice at once, then once more: one order, one set of tickets, one mail.
-    const results = await Promise.all([applyPaymentOutcome(box.deps, params), applyPaymentOutcome(box.deps, params)]);
-    const again = await applyPaymentOutcome(box.deps, params);
+    const results = await Promise.all([confirmPaymentReturn(box.deps, params), confirmPaymentReturn(box.deps, params)]);
+    const again = await confirmPaymentReturn(box.deps, params);
     for (const r of [...results, again]) expect(r).toMatchObject({ ok: true, value: { outcome: 'paid' } });
     const order = results[0]!.ok ? results[0]!.value.order : null;
     expect(order).toMatchObject({ status: 'paid', marketingConsent: true, buyerName: BUYER.buyerName });
@@ -140,9 +141,9 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     const hold = await placeHold(box.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1 }] });
     if (!hold.ok) throw new Error(hold.message);
     const params = await checkoutAndSettle(box, hold.value.holdId, 'paid');
-    expect(await applyPaymentOutcome(box.deps, { ...params, amount: '1' })).toMatchObject({ ok: false, code: 'bad_signature' });
-    expect(await applyPaymentOutcome(box.deps, { ...params, sig: randomBytes(32).toString('base64url') })).toMatchObject({ ok: false, code: 'bad_signature' });
-    expect(await applyPaymentOutcome(box.deps, { ...params, sig: undefined })).toMatchObject({ ok: false, code: 'bad_signature' });
+    expect(await confirmPaymentReturn(box.deps, { ...params, amount: '1' })).toMatchObject({ ok: false, code: 'bad_signature' });
+    expect(await confirmPaymentReturn(box.deps, { ...params, sig: randomBytes(32).toString('base64url') })).toMatchObject({ ok: false, code: 'bad_signature' });
+    expect(await confirmPaymentReturn(box.deps, { ...params, sig: undefined })).toMatchObject({ ok: false, code: 'bad_signature' });
     const order = await box.deps.store.orders.byHold(hold.value.holdId);
     expect(order?.status).toBe('pending');
     expect(await box.deps.store.tickets.byOrder(order!.id)).toHaveLength(0);
@@ -152,12 +153,12 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     const p = await producerWithEvent(box);
     const hold = await placeHold(box.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 2 }] });
     if (!hold.ok) throw new Error(hold.message);
-    const declined = await applyPaymentOutcome(box.deps, await checkoutAndSettle(box, hold.value.holdId, 'declined'));
+    const declined = await confirmPaymentReturn(box.deps, await checkoutAndSettle(box, hold.value.holdId, 'declined'));
     expect(declined).toMatchObject({ ok: true, value: { outcome: 'declined', order: { status: 'pending' } } });
     expect((await availability(p.slug)).Adult).toBe(8);
     const view = await checkoutView(box.deps, hold.value.holdId);
     expect(view.ok && view.value.live).toBe(true);
-    const paid = await applyPaymentOutcome(box.deps, await checkoutAndSettle(box, hold.value.holdId, 'paid'));
+    const paid = await confirmPaymentReturn(box.deps, await checkoutAndSettle(box, hold.value.holdId, 'paid'));
     expect(paid).toMatchObject({ ok: true, value: { outcome: 'paid', order: { status: 'paid' } } });
     const payments = await box.db.selectFrom('payments').where('orderId', '=', paid.ok ? paid.value.order.id : '').select('status').orderBy('createdAt').execute();
     expect(payments.map((x) => x.status).sort()).toEqual(['failed', 'paid']);
@@ -169,7 +170,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     if (!hold.ok) throw new Error(hold.message);
     const params = await checkoutAndSettle(box, hold.value.holdId, 'paid');
     box.clock.advance(15 * MINUTE);
-    const result = await applyPaymentOutcome(box.deps, params);
+    const result = await confirmPaymentReturn(box.deps, params);
     expect(result).toMatchObject({ ok: true, value: { outcome: 'paid', order: { status: 'paid' } } });
     expect((await availability(p.slug)).Student).toBe(3);
   });
@@ -183,7 +184,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     box.clock.advance(11 * MINUTE);
     const other = await placeHold(box.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: student, quantity: 5 }] });
     expect(other.ok).toBe(true);
-    const result = await applyPaymentOutcome(box.deps, params);
+    const result = await confirmPaymentReturn(box.deps, params);
     expect(result).toMatchObject({ ok: true, value: { outcome: 'refunded', order: { status: 'expired' } } });
     const order = result.ok ? result.value.order : null;
     expect(await box.deps.store.tickets.byOrder(order!.id)).toHaveLength(0);
@@ -203,8 +204,8 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     if (!first.ok || !second.ok) throw new Error('checkout failed');
     const settle = async (url: string) =>
       Object.fromEntries(new URL(await box.testProvider.complete(new URL(url).pathname.split('/').pop()!, 'paid')).searchParams);
-    const a = await applyPaymentOutcome(box.deps, await settle(first.value.redirectUrl));
-    const b = await applyPaymentOutcome(box.deps, await settle(second.value.redirectUrl));
+    const a = await confirmPaymentReturn(box.deps, await settle(first.value.redirectUrl));
+    const b = await confirmPaymentReturn(box.deps, await settle(second.value.redirectUrl));
     expect(a).toMatchObject({ ok: true, value: { outcome: 'paid' } });
     expect(b).toMatchObject({ ok: true, value: { outcome: 'refunded', order: { status: 'paid' } } });
     const orderId = a.ok ? a.value.order.id : '';
@@ -318,7 +319,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     const buyer = { buyerName: 'Grace Hopper-Logcheck', buyerEmail: 'grace.logcheck@example.org', marketingConsent: true };
     const hold = await placeHold(box.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1 }] });
     if (!hold.ok) throw new Error(hold.message);
-    const result = await applyPaymentOutcome(box.deps, await checkoutAndSettle(box, hold.value.holdId, 'paid', buyer));
+    const result = await confirmPaymentReturn(box.deps, await checkoutAndSettle(box, hold.value.holdId, 'paid', buyer));
     await dispatchMails(box.deps);
     const logs = box.logs.text();
     expect(logs).toContain(result.ok ? result.value.order.id : 'missing');

@@ -159,3 +159,40 @@ describe('pages and endpoints', () => {
     expect(door.body).not.toContain(p.performance.id);
   });
 });
+
+describe('payment webhooks over HTTP', () => {
+  let tdb: TestDatabase;
+  let box: TestBoxOffice;
+  beforeAll(async () => {
+    tdb = await freshDatabase('pglite');
+    box = await testBoxOffice(tdb.db);
+  });
+  afterAll(async () => {
+    await box?.close();
+    await tdb?.drop();
+  });
+
+  it('takes a signed webhook on the raw body, and answers a forged one with 400', async () => {
+    const p = await producerWithEvent(box);
+    const form = (body: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(body).toString() });
+    const hold = await box.server.inject({ method: 'POST', url: `/events/${p.slug}/hold`, ...form({ performanceId: p.performance.id, [`q_${p.performance.ticketTypeIds[0]}`]: '1' }) });
+    const pay = await box.server.inject({ method: 'POST', url: hold.headers.location!, ...form({ buyerName: 'Webhook Buyer', buyerEmail: 'hook@example.org' }) });
+    const sessionId = new URL(pay.headers.location!).pathname.split('/').pop()!;
+    await box.testProvider.complete(sessionId, 'paid');
+    const hook = await box.testProvider.webhook(sessionId, 'payment.paid');
+
+    const forged = await box.server.inject({ method: 'POST', url: '/payments/webhook/test', headers: hook.headers, payload: hook.body.replace('"amount":', '"amount":9') });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().error.code).toBe('bad_signature');
+    const order = await box.db.selectFrom('orders').where('holdId', '=', hold.headers.location!.split('/').pop()!).select(['id', 'status']).executeTakeFirstOrThrow();
+    expect(order.status).toBe('pending');
+
+    // A body re-serialised by a JSON parser would break the signature: the raw bytes must reach the check.
+    const spaced = `${hook.body}`;
+    const ok = await box.server.inject({ method: 'POST', url: '/payments/webhook/test', headers: hook.headers, payload: spaced });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ received: true, applied: 1 });
+    expect((await box.db.selectFrom('orders').where('id', '=', order.id).select('status').executeTakeFirstOrThrow()).status).toBe('paid');
+    expect((await box.server.inject({ method: 'POST', url: '/payments/webhook/stripe', headers: hook.headers, payload: hook.body })).statusCode).toBe(404);
+  });
+});

@@ -1,7 +1,12 @@
-import type { ProducerOrderRow } from '../../app/ports.ts';
+import type { ProducerOrderDetail } from '../../app/producer.ts';
+import type { DoorPerformance, PaymentIssue, ProducerOrderRow } from '../../app/ports.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
+
+const ORDER_STATUS: Record<string, string> = {
+  pending: 'Awaiting payment', paid: 'Paid', expired: 'Expired', cancelled: 'Cancelled', refunded: 'Refunded', partially_refunded: 'Partly refunded',
+};
 
 export function LoginPage(props: { email: string; errors: string[]; next: string }) {
   return (
@@ -20,10 +25,19 @@ export function LoginPage(props: { email: string; errors: string[]; next: string
   );
 }
 
-export function OrdersPage(props: { orders: ProducerOrderRow[]; viewer: Viewer }) {
+export function OrdersPage(props: { orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer }) {
   return (
     <Layout title="Orders" viewer={props.viewer}>
       <h1>Orders for {props.viewer.producerName}</h1>
+      {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
+      {props.issues.length > 0 && (
+        <section class="notice warn" aria-labelledby="issues-heading">
+          <h2 id="issues-heading">Payments that need a look</h2>
+          <ul>
+            {props.issues.map((i) => <li data-issue={i.kind}><strong>{i.orderCode}</strong>: {i.detail}</li>)}
+          </ul>
+        </section>
+      )}
       {props.orders.length === 0 ? (
         <p>No orders yet.</p>
       ) : (
@@ -39,10 +53,10 @@ export function OrdersPage(props: { orders: ProducerOrderRow[]; viewer: Viewer }
             <tbody>
               {props.orders.map((o) => (
                 <tr data-order-code={o.code}>
-                  <th scope="row">{o.code}</th>
+                  <th scope="row"><a href={`/dashboard/orders/${o.id}`}>{o.code}</a></th>
                   <td>{o.eventTitle}<br /><span class="muted">{formatInZone(o.performanceStartsAt, o.timeZone)}</span></td>
                   <td>{o.buyerName}<br /><span class="muted">{o.buyerEmail}</span></td>
-                  <td>{o.status}</td>
+                  <td>{ORDER_STATUS[o.status] ?? o.status}</td>
                   <td class="num">{o.ticketCount}</td>
                   <td class="num">{formatMoney(o.total)}</td>
                   <td>{o.marketingConsent ? 'Yes' : 'No'}</td>
@@ -52,6 +66,90 @@ export function OrdersPage(props: { orders: ProducerOrderRow[]; viewer: Viewer }
           </table>
         </div>
       )}
+      <PerformancesSection performances={props.performances} />
+    </Layout>
+  );
+}
+
+export function PerformancesSection(props: { performances: DoorPerformance[] }) {
+  if (props.performances.length === 0) return null;
+  return (
+    <section aria-labelledby="perf-heading">
+      <h2 id="perf-heading">Performances</h2>
+      <ul>
+        {props.performances.map((p) => (
+          <li>
+            {p.eventTitle}, {formatInZone(p.startsAt, p.timeZone)}{' '}
+            {p.cancelledAt ? <span class="badge">Cancelled</span> : <a href={`/dashboard/performances/${p.id}/cancel`}>Cancel this performance…</a>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: string[]; notice: string | null; viewer: Viewer }) {
+  const { order, performance: p, tickets, payments, canRefund } = props.detail;
+  const valid = tickets.filter((t) => t.status === 'valid');
+  return (
+    <Layout title={`Order ${order.code}`} viewer={props.viewer}>
+      <p><a href="/dashboard">All orders</a></p>
+      <h1>Order {order.code}</h1>
+      {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
+      <ErrorSummary messages={props.errors} />
+      <dl class="facts">
+        <dt>Status</dt><dd data-order-status={order.status}>{ORDER_STATUS[order.status] ?? order.status}</dd>
+        <dt>Event</dt><dd>{p.eventTitle}, {formatInZone(p.startsAt, p.venue.timeZone)}{p.cancelledAt ? ' (cancelled)' : ''}</dd>
+        <dt>Buyer</dt><dd>{order.buyerName}, {order.buyerEmail}</dd>
+        <dt>Marketing consent</dt><dd>{order.marketingConsent ? 'Yes' : 'No'}</dd>
+        <dt>Total</dt><dd>{formatMoney(order.total)}</dd>
+      </dl>
+      <h2>Payments</h2>
+      <ul>
+        {payments.map((pay) => (
+          <li data-payment-status={pay.status}>
+            {pay.provider}: {pay.status}, {formatMoney(pay.amount)}{pay.refunded.amount > 0 ? `, refunded ${formatMoney(pay.refunded)}` : ''}
+          </li>
+        ))}
+      </ul>
+      <h2>Tickets</h2>
+      {tickets.length === 0 ? <p>No tickets.</p> : (
+        <form method="post" action={`/dashboard/orders/${order.id}/refund`}>
+          <input type="hidden" name="csrf" value={props.viewer.csrf} />
+          <fieldset>
+            <legend>{canRefund ? 'Choose tickets to refund' : 'Tickets'}</legend>
+            {tickets.map((t) => (
+              <label class="check">
+                <input type="checkbox" name="ticketId" value={t.id} disabled={!canRefund || t.status !== 'valid'} />
+                <span>{t.ticketTypeName} for {t.attendeeName} {t.status !== 'valid' && <span class="badge">Void</span>}</span>
+              </label>
+            ))}
+          </fieldset>
+          {canRefund && valid.length > 0 && (
+            <p>
+              <button type="submit" name="scope" value="selected">Refund selected tickets</button>{' '}
+              <button type="submit" name="scope" value="all">Refund the whole order</button>
+            </p>
+          )}
+        </form>
+      )}
+    </Layout>
+  );
+}
+
+export function CancelPerformancePage(props: { performance: DoorPerformance; paidOrders: number; errors: string[]; viewer: Viewer }) {
+  const p = props.performance;
+  return (
+    <Layout title="Cancel performance" viewer={props.viewer}>
+      <p><a href="/dashboard">Back</a></p>
+      <h1>Cancel {p.eventTitle}, {formatInZone(p.startsAt, p.timeZone)}?</h1>
+      <ErrorSummary messages={props.errors} />
+      <p>Sales stop at once. {props.paidOrders} paid {props.paidOrders === 1 ? 'order is' : 'orders are'} refunded in full, their tickets stop working at the door, and each buyer gets an email.</p>
+      <form method="post" action={`/dashboard/performances/${p.id}/cancel`}>
+        <input type="hidden" name="csrf" value={props.viewer.csrf} />
+        <label class="check"><input type="checkbox" name="confirm" value="yes" required /> <span>Yes, cancel this performance and refund every buyer</span></label>
+        <button type="submit">Cancel the performance</button>
+      </form>
     </Layout>
   );
 }

@@ -37,10 +37,11 @@ export function accountRepo(db: Db): AccountRepo {
         .innerJoin('venues as v', 'v.id', 'pf.venueId')
         .where('e.producerId', '=', producerId)
         .where('pf.startsAt', '>', since)
-        .select(['pf.id', 'e.title as eventTitle', 'pf.startsAt', 'v.timeZone'])
+        .select(['pf.id', 'e.title as eventTitle', 'pf.startsAt', 'v.timeZone', 'pf.cancelledAt'])
         .orderBy('pf.startsAt')
         .limit(200)
-        .execute();
+        .execute()
+        .then((rows) => rows.map((r) => ({ ...r, cancelledAt: r.cancelledAt ?? null })));
     },
   };
 }

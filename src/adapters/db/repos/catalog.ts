@@ -4,6 +4,7 @@ import { available } from '../../../domain/hold.ts';
 import { money } from '../../../domain/money.ts';
 import type { Db } from '../connect.ts';
 import { usageOf } from './inventory.ts';
+import { orderRecord } from './orders.ts';
 
 export function catalogRepo(db: Db): CatalogRepo {
   return {
@@ -15,6 +16,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         .innerJoin('venues as v', 'v.id', 'pf.venueId')
         .where('e.published', '=', true)
         .where('pf.startsAt', '>', now)
+        .where('pf.cancelledAt', 'is', null)
         .select(['e.id', 'e.slug', 'e.title', 'e.isDemo', 'p.name as producerName', 'pf.startsAt', 'v.name as venueName', 'v.timeZone'])
         .orderBy('pf.startsAt')
         .execute();
@@ -47,6 +49,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         .innerJoin('venues as v', 'v.id', 'pf.venueId')
         .where('pf.eventId', '=', event.id)
         .where('pf.startsAt', '>', now)
+        .where('pf.cancelledAt', 'is', null)
         .select(['pf.id', 'pf.number', 'pf.startsAt', 'v.id as venueId', 'v.name as venueName', 'v.address', 'v.timeZone'])
         .orderBy('pf.startsAt')
         .execute();
@@ -87,17 +90,35 @@ export function catalogRepo(db: Db): CatalogRepo {
         .innerJoin('venues as v', 'v.id', 'pf.venueId')
         .where('pf.id', '=', performanceId)
         .select([
-          'pf.id', 'pf.number', 'pf.startsAt', 'p.id as producerId', 'p.name as producerName', 'e.id as eventId',
+          'pf.id', 'pf.number', 'pf.startsAt', 'pf.cancelledAt', 'p.id as producerId', 'p.name as producerName', 'e.id as eventId',
           'e.title as eventTitle', 'e.slug as eventSlug', 'v.id as venueId', 'v.name as venueName', 'v.address', 'v.timeZone',
         ])
         .executeTakeFirst();
       if (!r) return null;
       const ctx: PerformanceContext = {
-        id: r.id, number: r.number, startsAt: r.startsAt, producerId: r.producerId, producerName: r.producerName,
+        id: r.id, number: r.number, startsAt: r.startsAt, cancelledAt: r.cancelledAt ?? null, producerId: r.producerId, producerName: r.producerName,
         eventId: r.eventId, eventTitle: r.eventTitle, eventSlug: r.eventSlug,
         venue: { id: r.venueId, name: r.venueName, address: r.address, timeZone: r.timeZone },
       };
       return ctx;
+    },
+
+    async cancelPerformance(performanceId, now) {
+      const done = await db
+        .updateTable('performances')
+        .set({ cancelledAt: now })
+        .where('id', '=', performanceId)
+        .where('cancelledAt', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+      if (!done) return false;
+      await db.updateTable('holds').set({ status: 'released' }).where('performanceId', '=', performanceId).where('status', '=', 'active').execute();
+      return true;
+    },
+
+    async ordersOfPerformance(performanceId) {
+      const rows = await db.selectFrom('orders').where('performanceId', '=', performanceId).selectAll().orderBy('createdAt').execute();
+      return rows.map(orderRecord);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { OrderStatus } from '../../../domain/order.ts';
 import type { Db } from '../connect.ts';
 import type { OrdersTable } from '../schema.ts';
 
-function toRecord(r: Selectable<OrdersTable>): OrderRecord {
+export function orderRecord(r: Selectable<OrdersTable>): OrderRecord {
   return {
     id: r.id, code: r.code, producerId: r.producerId, performanceId: r.performanceId, holdId: r.holdId,
     status: r.status as OrderStatus, buyerName: r.buyerName, buyerEmail: r.buyerEmail, marketingConsent: r.marketingConsent,
@@ -31,13 +31,13 @@ export function orderRepo(db: Db): OrderRepo {
     },
     async byHold(holdId) {
       const r = await db.selectFrom('orders').where('holdId', '=', holdId).selectAll().executeTakeFirst();
-      return r ? toRecord(r) : null;
+      return r ? orderRecord(r) : null;
     },
     async byId(id, opts) {
       let q = db.selectFrom('orders').where('id', '=', id).selectAll();
       if (opts?.forUpdate) q = q.forUpdate();
       const r = await q.executeTakeFirst();
-      return r ? toRecord(r) : null;
+      return r ? orderRecord(r) : null;
     },
     async updateBuyer(id, buyer) {
       await db.updateTable('orders').set(buyer).where('id', '=', id).execute();
@@ -64,7 +64,7 @@ export function orderRepo(db: Db): OrderRepo {
         .innerJoin('venues as v', 'v.id', 'pf.venueId')
         .where('o.producerId', '=', producerId)
         .select([
-          'o.id', 'o.code', 'o.status', 'o.buyerName', 'o.buyerEmail', 'o.marketingConsent', 'o.totalMinor', 'o.currency', 'o.createdAt',
+          'o.id', 'o.code', 'o.status', 'o.performanceId', 'o.buyerName', 'o.buyerEmail', 'o.marketingConsent', 'o.totalMinor', 'o.currency', 'o.createdAt',
           'e.title as eventTitle', 'pf.startsAt as performanceStartsAt', 'v.timeZone',
           (eb) => eb.selectFrom('tickets').whereRef('tickets.orderId', '=', 'o.id').select(sql<number>`count(*)::int`.as('n')).as('ticketCount'),
         ])
@@ -72,7 +72,7 @@ export function orderRepo(db: Db): OrderRepo {
         .limit(500)
         .execute();
       return rows.map((r) => ({
-        id: r.id, code: r.code, status: r.status as OrderStatus, buyerName: r.buyerName, buyerEmail: r.buyerEmail,
+        id: r.id, code: r.code, status: r.status as OrderStatus, performanceId: r.performanceId, buyerName: r.buyerName, buyerEmail: r.buyerEmail,
         marketingConsent: r.marketingConsent, total: money(r.totalMinor, r.currency), createdAt: r.createdAt,
         eventTitle: r.eventTitle, performanceStartsAt: r.performanceStartsAt, timeZone: r.timeZone, ticketCount: r.ticketCount ?? 0,
       }));

@@ -6,6 +6,14 @@ export function ticketRepo(db: Db): TicketRepo {
     async createMany(tickets) {
       if (tickets.length) await db.insertInto('tickets').values(tickets.map((t) => ({ ...t, status: 'valid' }))).execute();
     },
+    async voidTickets(orderId, ticketIds) {
+      let q = db.updateTable('tickets').set({ status: 'void' }).where('orderId', '=', orderId).where('status', '=', 'valid');
+      if (ticketIds) {
+        if (ticketIds.length === 0) return [];
+        q = q.where('id', 'in', ticketIds);
+      }
+      return (await q.returning('id').execute()).map((r) => r.id);
+    },
     async byOrder(orderId) {
       const rows = await db
         .selectFrom('tickets as t')

@@ -1,0 +1,111 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type Result, fail, ok } from '../domain/errors.ts';
+import { type Money, money } from '../domain/money.ts';
+import { transitionOrder } from '../domain/order.ts';
+import { may } from '../domain/policy.ts';
+import type { AppDeps } from './deps.ts';
+import { dispatchMails } from './mail.ts';
+import { refundThroughProvider } from './payments.ts';
+import type { OrderRecord, PaymentRecord, SessionUser } from './ports.ts';
+import { transact } from './transact.ts';
+
+const notFound = fail('not_found', 'There is no such order.');
+
+function paidPayment(payments: PaymentRecord[]): PaymentRecord | undefined {
+  return payments.find((p) => p.status === 'paid' || p.status === 'partially_refunded');
+}
+
+/**
+ * A producer refunds an order, whole or some of its tickets. The money goes back through the
+ * provider first (idempotent by key); then, in one transaction, the tickets are voided, the order
+ * moves on, and the buyer's mail is queued. A repeat of the same request refunds nothing twice.
+ */
+export async function refundOrder(
+  deps: AppDeps, user: SessionUser, orderId: string, input: { ticketIds: string[] | null },
+): Promise<Result<{ refunded: Money; ticketsVoided: number }>> {
+  if (!may(user.role, 'orders.refund')) return fail('forbidden', 'Your role cannot refund orders.');
+  const order = await deps.store.orders.byId(orderId);
+  if (!order || order.producerId !== user.producerId) return notFound;
+  if (order.status !== 'paid' && order.status !== 'partially_refunded') return fail('illegal_transition', 'Only a paid order can be refunded.');
+  const tickets = (await deps.store.tickets.byOrder(order.id)).filter((t) => t.status === 'valid');
+  const chosen = input.ticketIds ?? tickets.map((t) => t.id);
+  if (chosen.length === 0) return fail('invalid_input', 'Choose at least one ticket to refund.');
+  if (chosen.some((id) => !tickets.some((t) => t.id === id))) return fail('invalid_input', 'Some chosen tickets are not valid tickets of this order.');
+  const payment = paidPayment(await deps.store.payments.forOrder(order.id));
+  if (!payment) return fail('conflict', 'This order has no payment left to refund.');
+
+  const lines = await deps.store.orders.lines(order.id);
+  const all = chosen.length === tickets.length;
+  const price = (ticketTypeId: string) => lines.find((l) => l.ticketTypeId === ticketTypeId)!.unitPrice.amount;
+  // The last tickets take whatever is left, so a whole refund always returns the whole amount.
+  const amount = all
+    ? payment.amount.amount - payment.refunded.amount
+    : chosen.reduce((sum, id) => sum + price(tickets.find((t) => t.id === id)!.ticketTypeId), 0);
+  const key = `refund:${order.id}:${createHash('sha256').update([...chosen].sort().join(',')).digest('base64url').slice(0, 16)}`;
+  const refunded = await refundThroughProvider(deps, payment, money(amount, payment.amount.currency), key);
+  if (!refunded.ok) return refunded;
+
+  const voided = await voidAndMail(deps, order, chosen, `order_refunded:${key}`);
+  deps.log.info({ orderId: order.id, userId: user.userId, tickets: voided }, 'order refunded by producer');
+  return ok({ refunded: money(amount, payment.amount.currency), ticketsVoided: voided });
+}
+
+async function voidAndMail(
+  deps: AppDeps, order: OrderRecord, ticketIds: string[] | null, mailKind: string, whenNoneLeft: 'refunded' | 'cancelled' = 'refunded',
+): Promise<number> {
+  const now = deps.clock.now();
+  const result = await transact(deps.store, async (tx) => {
+    const current = (await tx.orders.byId(order.id, { forUpdate: true }))!;
+    const voided = await tx.tickets.voidTickets(order.id, ticketIds);
+    if (voided.length > 0) {
+      const left = (await tx.tickets.byOrder(order.id)).filter((t) => t.status === 'valid').length;
+      const next = transitionOrder(current.status, left === 0 ? whenNoneLeft : 'partially_refunded');
+      if (next.ok) await tx.orders.setStatus(order.id, next.value);
+      await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: mailKind, createdAt: now });
+    }
+    return ok(voided.length);
+  });
+  void dispatchMails(deps).catch(() => {});
+  return result.ok ? result.value : 0;
+}
+
+/**
+ * Cancels a performance: sales stop and holds are released at once; every pending order is
+ * cancelled; every paid order is refunded in full, its tickets voided, its buyer told.
+ * Safe to run again: what was done is not done twice, and what failed is retried.
+ */
+export async function cancelPerformance(
+  deps: AppDeps, user: SessionUser, performanceId: string,
+): Promise<Result<{ refundedOrders: number; failed: number }>> {
+  if (!may(user.role, 'performances.cancel')) return fail('forbidden', 'Your role cannot cancel performances.');
+  const performance = await deps.store.catalog.performanceContext(performanceId);
+  if (!performance || performance.producerId !== user.producerId) return fail('not_found', 'There is no such performance.');
+  await deps.store.catalog.cancelPerformance(performanceId, deps.clock.now());
+  let refundedOrders = 0;
+  let failed = 0;
+  for (const order of await deps.store.catalog.ordersOfPerformance(performanceId)) {
+    if (order.status === 'pending') {
+      await transact(deps.store, async (tx) => {
+        const current = (await tx.orders.byId(order.id, { forUpdate: true }))!;
+        const next = transitionOrder(current.status, 'cancelled');
+        if (next.ok) await tx.orders.setStatus(order.id, next.value);
+        return ok(null);
+      });
+      continue;
+    }
+    if (order.status !== 'paid' && order.status !== 'partially_refunded') continue;
+    const payment = paidPayment(await deps.store.payments.forOrder(order.id));
+    if (payment) {
+      const left = money(payment.amount.amount - payment.refunded.amount, payment.amount.currency);
+      const refunded = await refundThroughProvider(deps, payment, left, `cancel:${performanceId}:${order.id}`);
+      if (!refunded.ok) {
+        failed++;
+        continue;
+      }
+    }
+    await voidAndMail(deps, order, null, 'performance_cancelled', 'cancelled');
+    refundedOrders++;
+  }
+  deps.log.info({ performanceId, userId: user.userId, refundedOrders, failed }, 'performance cancelled');
+  return ok({ refundedOrders, failed });
+}

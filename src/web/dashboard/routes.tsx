@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { doorPerformances } from '../../app/door.ts';
+import { paymentIssues, producerOrder, producerOrders } from '../../app/producer.ts';
+import { cancelPerformance, refundOrder } from '../../app/refunds.ts';
+import { formatMoney } from '../../domain/money.ts';
+import { statusOf } from '../../http/errors.ts';
+import { uuid } from '../forms.ts';
+import { failurePage, html } from '../reply.tsx';
+import type { WebDeps } from '../routes.tsx';
+import { csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { CancelPerformancePage, OrderDetailPage, OrdersPage } from './pages.tsx';
+
+const refundForm = z.object({
+  csrf: z.string().optional(),
+  scope: z.enum(['selected', 'all'], { message: 'Choose what to refund.' }),
+  ticketId: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+});
+
+/** The producer's workspace: orders, one order with refunds, cancelling a performance. */
+export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void {
+  const deps = w.app;
+  const requireUser = async (req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> => {
+    const s = await signedIn(deps, w.session, req);
+    if (!s) {
+      await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
+      return null;
+    }
+    return s;
+  };
+
+  app.get<{ Querystring: { done?: string } }>('/dashboard', async (req, reply) => {
+    const s = await requireUser(req, reply);
+    if (!s) return reply;
+    const notice = req.query.done === 'cancelled' ? 'The performance is cancelled; its buyers are being refunded and told.' : null;
+    return html(reply, <OrdersPage orders={await producerOrders(deps, s.user)} issues={await paymentIssues(deps, s.user)}
+      performances={await doorPerformances(deps, s.user)} notice={notice} viewer={s.viewer} />);
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/orders/:id', async (req, reply) => {
+    const s = await requireUser(req, reply);
+    if (!s) return reply;
+    if (!uuid.safeParse(req.params.id).success) return reply.callNotFound();
+    const detail = await producerOrder(deps, s.user, req.params.id);
+    if (!detail.ok) return failurePage(reply, detail, s.viewer);
+    return html(reply, <OrderDetailPage detail={detail.value} errors={[]} notice={req.query.done ? `Refunded ${req.query.done}.` : null} viewer={s.viewer} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/dashboard/orders/:id/refund', async (req, reply) => {
+    const s = await requireUser(req, reply);
+    if (!s) return reply;
+    if (!uuid.safeParse(req.params.id).success) return reply.callNotFound();
+    const detail = await producerOrder(deps, s.user, req.params.id);
+    if (!detail.ok) return failurePage(reply, detail, s.viewer);
+    const again = (status: number, errors: string[]) => html(reply, <OrderDetailPage detail={detail.value} errors={errors} notice={null} viewer={s.viewer} />, status);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!csrfValid(w.session, s.token, body.csrf)) return again(403, ['This form has expired. Reload the page and try again.']);
+    const form = refundForm.safeParse(body);
+    if (!form.success) return again(400, form.error.issues.map((i) => i.message));
+    const result = await refundOrder(deps, s.user, req.params.id, { ticketIds: form.data.scope === 'all' ? null : form.data.ticketId });
+    if (!result.ok) return again(statusOf(result), [result.message]);
+    return reply.redirect(`/dashboard/orders/${req.params.id}?done=${encodeURIComponent(formatMoney(result.value.refunded))}`, 303);
+  });
+
+  const performanceOf = async (s: SignedIn, id: string) => (await doorPerformances(deps, s.user)).find((p) => p.id === id);
+
+  app.get<{ Params: { id: string } }>('/dashboard/performances/:id/cancel', async (req, reply) => {
+    const s = await requireUser(req, reply);
+    if (!s) return reply;
+    const performance = uuid.safeParse(req.params.id).success ? await performanceOf(s, req.params.id) : undefined;
+    if (!performance) return reply.callNotFound();
+    const paid = (await producerOrders(deps, s.user)).filter((o) => o.performanceId === performance.id && (o.status === 'paid' || o.status === 'partially_refunded')).length;
+    return html(reply, <CancelPerformancePage performance={performance} paidOrders={paid} errors={[]} viewer={s.viewer} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/dashboard/performances/:id/cancel', async (req, reply) => {
+    const s = await requireUser(req, reply);
+    if (!s) return reply;
+    const performance = uuid.safeParse(req.params.id).success ? await performanceOf(s, req.params.id) : undefined;
+    if (!performance) return reply.callNotFound();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const again = (status: number, message: string) => html(reply, <CancelPerformancePage performance={performance} paidOrders={0} errors={[message]} viewer={s.viewer} />, status);
+    if (!csrfValid(w.session, s.token, body.csrf)) return again(403, 'This form has expired. Reload the page and try again.');
+    if (body.confirm !== 'yes') return again(400, 'Tick the box to confirm the cancellation.');
+    const result = await cancelPerformance(deps, s.user, performance.id);
+    if (!result.ok) return again(statusOf(result), result.message);
+    return reply.redirect('/dashboard?done=cancelled', 303);
+  });
+}
