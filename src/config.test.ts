@@ -25,11 +25,19 @@ describe('loadConfig defaults', () => {
       port: 3000,
       baseUrl: 'http://localhost:3000',
       mail: { kind: 'dev-outbox', from: 'Marquee <tickets@marquee.localhost>' },
+      devMailbox: true,
       secret: { kind: 'file', path: resolve(dataDir, 'secret.key') },
       holdMinutes: 10,
       seedDemo: true,
       logLevel: 'info',
     });
+  });
+
+  it('serves the dev mailbox only without SMTP and on a loopback base URL', () => {
+    expect(loadConfig({ BASE_URL: 'http://127.0.0.1:4000' }).devMailbox).toBe(true);
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.org:587' }).devMailbox).toBe(false);
+    expect(loadConfig({ BASE_URL: 'https://tickets.example.org' }).devMailbox).toBe(false);
+    expect(loadConfig({ BASE_URL: 'http://localhost.evil.example' }).devMailbox).toBe(false);
   });
 
   it('resolves paths to absolute ones', () => {

@@ -43,10 +43,17 @@ export interface Config {
   port: number;
   baseUrl: string;
   mail: { kind: 'smtp'; url: string; from: string } | { kind: 'dev-outbox'; from: string };
+  /** The dev mailbox page is served only without SMTP and only when the box office runs on this machine. */
+  devMailbox: boolean;
   secret: { kind: 'value'; value: string } | { kind: 'file'; path: string };
   holdMinutes: number;
   seedDemo: boolean;
   logLevel: Settings['LOG_LEVEL'];
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 export class ConfigError extends Error {
@@ -70,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: s.PORT,
     baseUrl: (s.BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
     mail: s.SMTP_URL ? { kind: 'smtp', url: s.SMTP_URL, from: s.MAIL_FROM } : { kind: 'dev-outbox', from: s.MAIL_FROM },
+    devMailbox: !s.SMTP_URL && isLoopbackUrl(s.BASE_URL ?? 'http://localhost'),
     secret: s.SECRET_KEY ? { kind: 'value', value: s.SECRET_KEY } : { kind: 'file', path: resolve(s.SECRET_KEY_FILE ?? resolve(dataDir, 'secret.key')) },
     holdMinutes: s.HOLD_MINUTES,
     seedDemo: s.SEED_DEMO,

@@ -56,7 +56,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
   const server = await buildServer({
     app: deps, logger, testProvider: payments, assets: await buildAssets(),
     session: { secureCookies: config.baseUrl.startsWith('https:'), csrfKey: keys.derive('csrf:v1') },
-    devOutbox: config.mail.kind === 'dev-outbox' ? devOutboxReader(db) : null,
+    devOutbox: config.devMailbox ? devOutboxReader(db) : null,
   });
   return {
     server, deps, db, testProvider: payments,
@@ -98,13 +98,14 @@ export async function start(): Promise<void> {
   timer.unref();
   const reconciler = setInterval(() => void reconcilePayments(deps).catch((err) => server.log.error({ err }, 'payment reconciliation failed')), 5 * 60_000);
   reconciler.unref();
-  void dispatchMails(deps);
+  void dispatchMails(deps).catch((err) => server.log.error({ err }, 'mail dispatch failed'));
   await server.listen({ host: config.host, port: config.port });
   const lines = [
     '',
     `  Marquee box office is running: ${config.baseUrl}/`,
     config.seedDemo ? `  Demo producer log-in:          ${config.baseUrl}/login as ${DEMO_EMAIL} (password in ${join(config.dataDir, 'demo-login.txt')})` : '',
-    config.mail.kind === 'dev-outbox' ? `  Dev mailbox:                   ${config.baseUrl}/dev/mailbox` : '',
+    config.devMailbox ? `  Dev mailbox:                   ${config.baseUrl}/dev/mailbox (this machine only)` : '',
+    config.mail.kind === 'dev-outbox' && !config.devMailbox ? '  Mail is NOT sent: set SMTP_URL. It is kept in the dev outbox table.' : '',
     `  Database:                      ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
     '',
   ];

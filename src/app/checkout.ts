@@ -45,14 +45,14 @@ export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerD
     }
     const paymentId = randomUUID();
     await tx.payments.create({ id: paymentId, orderId: order.id, provider: deps.payments.name, amount: total, createdAt: now });
-    return ok({ order, paymentId, description: `${performance.eventTitle}, order ${order.code}`, expiresAt: hold.expiresAt });
+    return ok({ order, paymentId, amount: total, description: `${performance.eventTitle}, order ${order.code}`, expiresAt: hold.expiresAt });
   });
   if (!started.ok) return started;
 
-  const { order, paymentId, description, expiresAt } = started.value;
+  const { order, paymentId, amount, description, expiresAt } = started.value;
   try {
     const session = await deps.payments.createSession({
-      paymentId, orderCode: order.code, amount: order.total, description, idempotencyKey: `payment:${paymentId}`, expiresAt,
+      paymentId, orderCode: order.code, amount, description, idempotencyKey: `payment:${paymentId}`, expiresAt,
       returnUrl: `${deps.settings.baseUrl}/payments/return/${deps.payments.name}`,
     });
     await deps.store.payments.attachProviderRef(paymentId, session.providerRef, deps.clock.now());

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { type RequestedLine, available, holdExpiry, isHoldLive, normaliseRequest } from '../domain/hold.ts';
-import { orderTotal, type Money } from '../domain/money.ts';
+import { type Money, money, orderTotal } from '../domain/money.ts';
 import type { AppDeps } from './deps.ts';
 import type { Hold, OrderRecord, PerformanceContext } from './ports.ts';
 import { transact } from './transact.ts';
@@ -41,8 +41,15 @@ export async function placeHold(
     }
     if (short.length > 0) return fail('sold_out', shortMessage(short), { short });
     const hold = { id: randomUUID(), performanceId: input.performanceId, createdAt: now, expiresAt: holdExpiry(now, deps.settings.holdMinutes) };
-    await tx.holds.create(hold, request.value);
-    deps.log.info({ holdId: hold.id, performanceId: hold.performanceId }, 'hold placed');
+    await tx.holds.create(
+      hold,
+      request.value.map((l) => {
+        const type = types.find((t) => t.id === l.ticketTypeId)!;
+        return { ...l, unitPrice: money(type.priceMinor, type.currency) };
+      }),
+    );
+    // The hold id opens the basket, so it stays out of the logs.
+    deps.log.info({ performanceId: hold.performanceId }, 'hold placed');
     return ok({ holdId: hold.id, expiresAt: hold.expiresAt });
   });
 }

@@ -5,24 +5,27 @@ import { buyerOrder, ticketPdfFor, type BuyerOrderView } from './orders.ts';
 import type { OutgoingMail } from './ports.ts';
 
 const MAX_ATTEMPTS = 5;
-let running: Promise<number> | null = null;
+const running = new WeakMap<AppDeps, Promise<number>>();
 
 /**
  * Sends what the outbox holds. Mails are queued in the transaction that makes them due, and
  * rendered here from the order, so a crash between commit and send loses nothing.
- * Calls overlap safely within one process; returns how many were sent.
+ * Calls overlap safely: within one process they share one run, and across processes each mail is
+ * claimed by one dispatcher. Returns how many were sent.
  */
 export function dispatchMails(deps: AppDeps): Promise<number> {
-  running ??= drain(deps).finally(() => {
-    running = null;
-  });
-  return running;
+  let run = running.get(deps);
+  if (!run) {
+    run = drain(deps).finally(() => running.delete(deps));
+    running.set(deps, run);
+  }
+  return run;
 }
 
 async function drain(deps: AppDeps): Promise<number> {
   let sent = 0;
   for (;;) {
-    const due = await deps.store.mails.due(20);
+    const due = await deps.store.mails.claimDue(20, deps.clock.now());
     if (due.length === 0) return sent;
     let progressed = false;
     for (const mail of due) {

@@ -58,7 +58,18 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
   if (!known || known.provider !== deps.payments.name || (known.providerRef !== null && known.providerRef !== outcome.providerRef)) return unknown;
   if (outcome.amount.amount !== known.amount.amount || outcome.amount.currency !== known.amount.currency) {
     deps.log.error({ paymentId: known.id }, 'provider reported an amount that differs from the payment');
-    return fail('conflict', 'The amount paid does not match the order. Please contact the box office.');
+    if (outcome.outcome === 'paid' && (await deps.store.payments.recordEvent(deps.payments.name, outcome.eventId, deps.clock.now()))) {
+      // Money we cannot match to the order is not kept: it goes back, and the producer is told.
+      await refundThroughProvider(deps, { ...known, status: 'paid', amount: outcome.amount, refunded: money(0, outcome.amount.currency) }, outcome.amount, `mismatch:${known.id}`);
+      const order = await deps.store.orders.byId(known.orderId);
+      if (order) {
+        await deps.store.payments.recordIssue({
+          id: randomUUID(), producerId: order.producerId, paymentId: known.id, kind: 'amount_mismatch', createdAt: deps.clock.now(),
+          detail: `The provider took ${outcome.amount.amount} ${outcome.amount.currency} for order ${order.code}, which costs ${known.amount.amount} ${known.amount.currency}; it was refunded.`,
+        });
+      }
+    }
+    return fail('conflict', 'The amount paid does not match the order, so it was refunded. Please try again or contact the box office.');
   }
 
   const now = deps.clock.now();
@@ -117,11 +128,14 @@ async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, paymen
   const hold = (await tx.holds.get(order.holdId))!;
   const lines = await tx.orders.lines(order.id);
   const performance = await tx.catalog.performanceContext(order.performanceId);
+  // Lock the ticket types before looking at the clock: a hold that expires while we wait for the
+  // lock must not be taken for live, or a buyer who took its places meanwhile would be oversold.
+  const ids = lines.map((l) => l.ticketTypeId).sort();
+  const types = await tx.inventory.lockTicketTypes(order.performanceId, ids);
+  const lockedNow = deps.clock.now();
   const cancelled = performance?.cancelledAt != null;
-  if (cancelled || !isHoldLive(hold, now)) {
-    const ids = lines.map((l) => l.ticketTypeId).sort();
-    const types = await tx.inventory.lockTicketTypes(order.performanceId, ids);
-    const usage = await tx.inventory.usage(ids, now);
+  if (cancelled || !isHoldLive(hold, lockedNow)) {
+    const usage = await tx.inventory.usage(ids, lockedNow);
     const fits = !cancelled && lines.every((l) => {
       const t = types.find((x) => x.id === l.ticketTypeId)!;
       const u = usage.get(l.ticketTypeId)!;

@@ -82,7 +82,7 @@ export interface InventoryRepo {
 }
 
 export interface HoldRepo {
-  create(hold: { id: string; performanceId: string; createdAt: Date; expiresAt: Date }, items: { ticketTypeId: string; quantity: number }[]): Promise<void>;
+  create(hold: { id: string; performanceId: string; createdAt: Date; expiresAt: Date }, items: { ticketTypeId: string; quantity: number; unitPrice: Money }[]): Promise<void>;
   get(id: string): Promise<Hold | null>;
   setStatus(id: string, status: Hold['status']): Promise<void>;
 }
@@ -137,7 +137,8 @@ export interface CheckInRepo {
 
 export interface MailRepo {
   enqueue(m: { id: string; producerId: string; orderId: string; kind: string; createdAt: Date }): Promise<void>;
-  due(limit: number): Promise<{ id: string; orderId: string; kind: string; attempts: number }[]>;
+  /** Takes up to `limit` due mails for this dispatcher (queued, or claimed long ago by one that died). */
+  claimDue(limit: number, now: Date): Promise<{ id: string; orderId: string; kind: string; attempts: number }[]>;
   markSent(id: string, at: Date): Promise<void>;
   markFailed(id: string, error: string, giveUp: boolean): Promise<void>;
 }

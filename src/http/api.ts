@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app/deps.ts';
 import { scanTicket } from '../app/door.ts';
 import { fail } from '../domain/errors.ts';
+import { may } from '../domain/policy.ts';
 import type { SessionSupport } from '../web/session.ts';
 import { signedIn } from '../web/session.ts';
 import { sendApiFailure } from './errors.ts';
@@ -20,6 +21,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: AppDeps, session: 
   app.post('/api/door/scan', async (req, reply) => {
     const s = await signedIn(deps, session, req);
     if (!s) return sendApiFailure(reply, fail('unauthenticated', 'Log in to scan tickets.'));
+    if (!may(s.user.role, 'door.scan')) return sendApiFailure(reply, fail('forbidden', 'Your role cannot scan tickets.'));
     if (!req.headers['content-type']?.startsWith('application/json')) {
       return sendApiFailure(reply, fail('invalid_input', 'Send the scan as application/json.'));
     }

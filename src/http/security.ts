@@ -12,7 +12,7 @@ declare module 'fastify' {
  * Security headers on every response: a nonce-based CSP that allows only our own origin,
  * no referrer leaks, no framing, no sniffing. Pages are private by default (no-store).
  */
-export function registerSecurityHeaders(app: FastifyInstance, opts: { formActions: string[] }): void {
+export function registerSecurityHeaders(app: FastifyInstance, opts: { formActions: string[]; https: boolean }): void {
   app.decorateReply('cspNonce', '');
   app.addHook('onRequest', async (_req, reply) => {
     reply.cspNonce = randomBytes(16).toString('base64');
@@ -39,6 +39,7 @@ export function registerSecurityHeaders(app: FastifyInstance, opts: { formAction
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Permissions-Policy', 'camera=(self), microphone=(), geolocation=(), payment=(), interest-cohort=()');
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    if (opts.https) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
     return payload;
   });

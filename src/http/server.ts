@@ -28,7 +28,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
   });
-  registerSecurityHeaders(app, { formActions: [] });
+  registerSecurityHeaders(app, { formActions: [], https: opts.session.secureCookies });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(cookie);
   registerErrorHandlers(app, (_req, reply, status, message) => renderError(reply, status, message));

@@ -10,8 +10,12 @@ export const holdForm = z
   .transform((body, ctx) => {
     const lines: { ticketTypeId: string; quantity: number }[] = [];
     for (const [key, value] of Object.entries(body)) {
-      const m = /^q_([0-9a-f-]{36})$/.exec(key);
+      const m = /^q_(.*)$/.exec(key);
       if (!m) continue;
+      if (!uuid.safeParse(m[1]).success) {
+        ctx.addIssue({ code: 'custom', message: 'One of the chosen ticket types does not exist.' });
+        return z.NEVER;
+      }
       const text = typeof value === 'string' ? value.trim() : '';
       const quantity = text === '' ? 0 : Number(text);
       if (!Number.isInteger(quantity) || quantity < 0 || quantity > 99) {
@@ -26,7 +30,8 @@ export const holdForm = z
 export const checkoutForm = z.object({
   buyerName: z.string().trim().min(1, 'Enter the name for your tickets.').max(200, 'The name is too long (200 characters at most).'),
   buyerEmail: z.string().trim().toLowerCase().max(254, 'The email address is too long.').pipe(z.email({ message: 'Enter a valid email address, like name@example.com.' })),
-  marketingConsent: z.literal('yes').optional().transform((v) => v === 'yes'),
+  // Consent is only ever the unticked-by-default box's own value; anything else is no consent.
+  marketingConsent: z.unknown().optional().transform((v) => v === 'yes'),
 });
 
 export const loginForm = z.object({

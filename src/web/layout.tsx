@@ -7,14 +7,15 @@ export interface Viewer {
   csrf: string;
 }
 
-export function Layout(props: { title: string; viewer?: Viewer | null; islands?: string[]; children: ComponentChildren }) {
+/** `failed`: the page shows errors; the title says so first, as screen readers read the title on load. */
+export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer | null; islands?: string[]; children: ComponentChildren }) {
   const nonce = useNonce();
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · Marquee`}</title>
+        <title>{`${props.failed ? 'Error: ' : ''}${props.title} · Marquee`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         {props.islands?.map((name) => <script type="module" src={`/assets/${name}.js`} nonce={nonce} defer />)}
@@ -55,7 +56,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; islands?:
 export function ErrorSummary(props: { messages: string[] }) {
   if (props.messages.length === 0) return null;
   return (
-    <div class="notice error" role="alert">
+    <div class="notice error" role="alert" tabIndex={-1} autofocus id="errors">
       {props.messages.map((m) => <p>{m}</p>)}
     </div>
   );

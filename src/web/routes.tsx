@@ -18,8 +18,8 @@ import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
 import { DoorPage } from './door/pages.tsx';
 import { checkoutForm, doorForm, firstMessages, holdForm, loginForm, safeNext, uuid } from './forms.ts';
-import { ErrorPage } from './layout.tsx';
-import { clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
+import { ErrorPage, type Viewer } from './layout.tsx';
+import { allowed, clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
 
 export interface WebDeps {
@@ -150,9 +150,13 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
 
   registerDashboardRoutes(app, w);
 
+  const forbidden = (reply: FastifyReply, viewer: Viewer) =>
+    html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={viewer} />, 403);
+
   app.get<{ Querystring: { performanceId?: string } }>('/door', async (req, reply) => {
     const s = await signedIn(deps, w.session, req);
     if (!s) return reply.redirect('/login?next=/door', 303);
+    if (!allowed(s, 'door.scan')) return forbidden(reply, s.viewer);
     const performances = await doorPerformances(deps, s.user);
     return html(reply, <DoorPage performances={performances} selected={req.query.performanceId ?? null} verdict={null} error={null} viewer={s.viewer} />);
   });
@@ -160,6 +164,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   app.post('/door', async (req, reply) => {
     const s = await signedIn(deps, w.session, req);
     if (!s) return reply.redirect('/login?next=/door', 303);
+    if (!allowed(s, 'door.scan')) return forbidden(reply, s.viewer);
     const performances = await doorPerformances(deps, s.user);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const selected = typeof body.performanceId === 'string' ? body.performanceId : null;
@@ -176,6 +181,10 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
 
   const outbox = w.devOutbox;
   if (outbox) {
+    // Buyers' mail, with their order links: only for a browser on this machine.
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.url.startsWith('/dev/') && !isLoopbackAddress(req.ip)) return reply.code(404).send('Not found');
+    });
     app.get('/dev/mailbox', async (_req, reply) => html(reply, <MailboxPage messages={await outbox.list()} />));
     const message = async (id: string) => (uuid.safeParse(id).success ? outbox.get(id) : undefined);
     app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (req, reply) => {
@@ -198,6 +207,10 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
       return reply.type(a.contentType).header('Content-Disposition', `attachment; filename="${a.filename ?? 'attachment'}"`).send(a.content);
     });
   }
+}
+
+export function isLoopbackAddress(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }
 
 export function renderError(reply: FastifyReply, status: number, message: string): FastifyReply {

@@ -4,6 +4,7 @@ import { sessionTokenHash, sessionUser } from '../app/auth.ts';
 import type { AppDeps } from '../app/deps.ts';
 import type { SessionUser } from '../app/ports.ts';
 import type { Viewer } from './layout.tsx';
+import { type Action, may } from '../domain/policy.ts';
 
 /** The only cookie Marquee sets: a producer user's session. Essential, HttpOnly, SameSite=Lax. */
 export const SESSION_COOKIE = 'mq_session';
@@ -43,4 +44,9 @@ export function setSessionCookie(reply: FastifyReply, s: SessionSupport, token: 
 
 export function clearSessionCookie(reply: FastifyReply, s: SessionSupport): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: s.secureCookies });
+}
+
+/** Whether the signed-in user's role allows an action; pages hide and refuse what it does not. */
+export function allowed(s: SignedIn, action: Action): boolean {
+  return may(s.user.role, action);
 }

@@ -200,6 +200,36 @@ describe.each(DB_KINDS)('payments and refunds on %s', (kind) => {
     expect((await reconcilePayments(box.deps)).fixed).toBe(0);
   });
 
+  it('money that does not match the order is refunded, not kept, and the producer is told', async () => {
+    const p = await producerWithEvent(box);
+    const { sessionId, order } = await openSession(await hold(p, 1));
+    // The provider session's amount differs from the payment (a provider bug or a tampered session).
+    await box.db.updateTable('testpaySessions').set({ amountMinor: 1999 }).where('id', '=', sessionId).execute();
+    const params = Object.fromEntries(new URL(await box.testProvider.complete(sessionId, 'paid')).searchParams);
+    expect(await confirmPaymentReturn(box.deps, params)).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await confirmPaymentReturn(box.deps, params)).toMatchObject({ ok: false, code: 'conflict' });
+    expect((await box.testProvider.session(sessionId))?.refunded).toBe(1999);
+    expect(await ticketCount(order.id)).toBe(0);
+    const issues = await box.deps.store.payments.openIssues(p.producerId);
+    expect(issues.map((i) => i.kind)).toEqual(['amount_mismatch']);
+  });
+
+  it('a provider that is down leaves the hold and says so', async () => {
+    const p = await producerWithEvent(box);
+    const holdId = await hold(p, 1);
+    const real = box.deps.payments.createSession;
+    box.deps.payments.createSession = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    try {
+      expect(await startCheckout(box.deps, holdId, BUYER)).toMatchObject({ ok: false, code: 'unavailable' });
+    } finally {
+      box.deps.payments.createSession = real;
+    }
+    expect((await box.deps.store.holds.get(holdId))?.status).toBe('active');
+    expect(await startCheckout(box.deps, holdId, BUYER)).toMatchObject({ ok: true });
+  });
+
   it('a late payment whose places were sold is refunded and the buyer is told', async () => {
     const p = await producerWithEvent(box, { ticketTypes: [{ name: 'Few', priceMinor: 900, currency: 'EUR', capacity: 2 }] });
     const holdId = await hold(p, 2);

@@ -13,6 +13,7 @@ import { producerOrders } from '../../src/app/producer.ts';
 import { eventPage, listUpcomingEvents } from '../../src/app/storefront.ts';
 import { transact } from '../../src/app/transact.ts';
 import { fail, ok } from '../../src/domain/errors.ts';
+import { money } from '../../src/domain/money.ts';
 import { encodeTicketCode } from '../../src/domain/ticketCode.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { BUYER, checkoutAndSettle } from '../support/buy.ts';
@@ -292,7 +293,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     const p = await producerWithEvent(box);
     const id = '00000000-0000-4000-8000-000000000001';
     const result = await transact(box.deps.store, async (tx) => {
-      await tx.holds.create({ id, performanceId: p.performance.id, createdAt: box.clock.now(), expiresAt: box.clock.now() }, [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1 }]);
+      await tx.holds.create({ id, performanceId: p.performance.id, createdAt: box.clock.now(), expiresAt: box.clock.now() }, [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1, unitPrice: money(2500, 'GBP') }]);
       return fail('conflict', 'changed my mind');
     });
     expect(result).toMatchObject({ ok: false, code: 'conflict' });

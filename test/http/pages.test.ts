@@ -57,7 +57,7 @@ describe('pages and endpoints', () => {
     const checkout = await box.server.inject({ method: 'GET', url: res.headers.location! });
     expect(checkout.statusCode).toBe(200);
     expect(checkout.body).toContain('Your tickets are held until');
-    expect(checkout.body).toContain('Let ' );
+    expect(checkout.body).toContain(`Let Producer ${p.slug.replace('show-', '')} email me about their events`);
     expect(checkout.body).toMatch(/<input type="checkbox" name="marketingConsent" value="yes"\/>/);
   });
 
@@ -68,14 +68,19 @@ describe('pages and endpoints', () => {
     ['a fractional quantity', { performanceId: 'P', q: '1.5' }],
     ['a huge quantity', { performanceId: 'P', q: '1000000' }],
     ['nothing chosen', { performanceId: 'P', q: '0' }],
+    ['a ticket type id that is not a uuid', { performanceId: 'P', q: '1', key: 'q_------------------------------------' }],
   ])('answers a hold with %s with a 4xx page and a message', async (_name, raw) => {
     const body: Record<string, string> = {};
     if ('performanceId' in raw) body.performanceId = raw.performanceId === 'P' ? p.performance.id : raw.performanceId!;
-    if ('q' in raw) body[`q_${p.performance.ticketTypeIds[0]}`] = raw.q!;
+    if ('q' in raw) body['key' in raw ? raw.key! : `q_${p.performance.ticketTypeIds[0]}`] = raw.q!;
+    const holdsBefore = await box.db.selectFrom('holds').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const res = await box.server.inject({ method: 'POST', url: `/events/${p.slug}/hold`, ...form(body) });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(res.statusCode).toBeLessThan(500);
     expect(res.body).toContain('class="notice error"');
+    expect(res.body).toContain('<title>Error: ');
+    const holdsAfter = await box.db.selectFrom('holds').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(holdsAfter.n)).toBe(Number(holdsBefore.n));
   });
 
   it('re-shows the checkout form with field errors for a bad name or email', async () => {
@@ -102,6 +107,32 @@ describe('pages and endpoints', () => {
     const res = await box.server.inject({ method: 'GET', url: '/payments/return/test?ref=tps_x&pid=x&evt=e&outcome=paid&amount=100&currency=EUR&sig=forged' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('not signed by the payment provider');
+    const events = await box.db.selectFrom('paymentEvents').selectAll().execute();
+    expect(events.filter((e) => e.eventId === 'e')).toEqual([]);
+  });
+
+  it('serves the dev mailbox only to this machine', async () => {
+    expect((await box.server.inject({ method: 'GET', url: '/dev/mailbox' })).statusCode).toBe(200);
+    const remote = await box.server.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress: '203.0.113.5' });
+    expect(remote.statusCode).toBe(404);
+    expect(remote.body).not.toContain('mailbox');
+  });
+
+  it('never redirects a log-in to another site', async () => {
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
+      const res = await box.server.inject({ method: 'POST', url: '/login', ...form({ email: p.email, password: p.password, next }) });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location, next).toBe('/dashboard');
+    }
+  });
+
+  it('door staff may scan but not read orders', async () => {
+    const door = await producerWithEvent(box);
+    await box.db.updateTable('users').set({ role: 'door' }).where('email', '=', door.email).execute();
+    const { cookie } = await login(door);
+    const orders = await box.server.inject({ method: 'GET', url: '/dashboard', headers: { cookie } });
+    expect(orders.statusCode).toBe(403);
+    expect((await box.server.inject({ method: 'GET', url: '/door', headers: { cookie } })).statusCode).toBe(200);
   });
 
   it('keeps the dashboard and the door behind log-in', async () => {

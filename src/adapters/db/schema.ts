@@ -17,7 +17,7 @@ export interface TicketTypesTable {
   id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; sort: number;
 }
 export interface HoldsTable { id: string; performanceId: string; status: string; createdAt: Timestamp; expiresAt: Timestamp }
-export interface HoldItemsTable { holdId: string; ticketTypeId: string; quantity: number }
+export interface HoldItemsTable { holdId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string }
 export interface OrdersTable {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: string;
   buyerName: string; buyerEmail: string; marketingConsent: boolean; totalMinor: number; currency: string;
@@ -40,7 +40,7 @@ export interface TicketsTable {
 export interface CheckInsTable { id: string; ticketId: string; performanceId: string; userId: string | null; checkedInAt: Timestamp }
 export interface MailsTable {
   id: string; producerId: string; orderId: string; kind: string; status: string; attempts: Generated<number>;
-  lastError: string | null; createdAt: Timestamp; sentAt: Timestamp | null;
+  lastError: string | null; createdAt: Timestamp; sentAt: Timestamp | null; claimedAt: Generated<Date | null>;
 }
 export interface DevOutboxTable { id: string; toAddress: string; subject: string; textBody: string; raw: Uint8Array; createdAt: Timestamp }
 export interface TestpaySessionsTable {

@@ -10,13 +10,13 @@ const ORDER_STATUS: Record<string, string> = {
 
 export function LoginPage(props: { email: string; errors: string[]; next: string }) {
   return (
-    <Layout title="Producer log-in">
+    <Layout title="Producer log-in" failed={props.errors.length > 0}>
       <h1>Producer log-in</h1>
       <ErrorSummary messages={props.errors} />
       <form method="post" action="/login">
         <input type="hidden" name="next" value={props.next} />
         <label for="email">Email</label>
-        <input type="email" id="email" name="email" value={props.email} autocomplete="username" required />
+        <input type="email" id="email" name="email" value={props.email} autocomplete="username" required aria-invalid={props.errors.length > 0 ? 'true' : undefined} />
         <label for="password">Password</label>
         <input type="password" id="password" name="password" autocomplete="current-password" required />
         <button type="submit">Log in</button>
@@ -92,7 +92,7 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
   const { order, performance: p, tickets, payments, canRefund } = props.detail;
   const valid = tickets.filter((t) => t.status === 'valid');
   return (
-    <Layout title={`Order ${order.code}`} viewer={props.viewer}>
+    <Layout title={`Order ${order.code}`} failed={props.errors.length > 0} viewer={props.viewer}>
       <p><a href="/dashboard">All orders</a></p>
       <h1>Order {order.code}</h1>
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
@@ -140,7 +140,7 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
 export function CancelPerformancePage(props: { performance: DoorPerformance; paidOrders: number; errors: string[]; viewer: Viewer }) {
   const p = props.performance;
   return (
-    <Layout title="Cancel performance" viewer={props.viewer}>
+    <Layout title="Cancel performance" failed={props.errors.length > 0} viewer={props.viewer}>
       <p><a href="/dashboard">Back</a></p>
       <h1>Cancel {p.eventTitle}, {formatInZone(p.startsAt, p.timeZone)}?</h1>
       <ErrorSummary messages={props.errors} />

@@ -8,7 +8,9 @@ import { statusOf } from '../../http/errors.ts';
 import { uuid } from '../forms.ts';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
-import { csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { ErrorPage } from '../layout.tsx';
+import type { Action } from '../../domain/policy.ts';
 import { CancelPerformancePage, OrderDetailPage, OrdersPage } from './pages.tsx';
 
 const refundForm = z.object({
@@ -20,10 +22,15 @@ const refundForm = z.object({
 /** The producer's workspace: orders, one order with refunds, cancelling a performance. */
 export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
-  const requireUser = async (req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> => {
+  /** The signed-in user if their role allows `action`; otherwise the reply is sent (log-in or 403) and null returned. */
+  const requireUser = async (req: FastifyRequest, reply: FastifyReply, action: Action = 'orders.read'): Promise<SignedIn | null> => {
     const s = await signedIn(deps, w.session, req);
     if (!s) {
       await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
+      return null;
+    }
+    if (!allowed(s, action)) {
+      await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
       return null;
     }
     return s;
@@ -47,7 +54,7 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
   });
 
   app.post<{ Params: { id: string } }>('/dashboard/orders/:id/refund', async (req, reply) => {
-    const s = await requireUser(req, reply);
+    const s = await requireUser(req, reply, 'orders.refund');
     if (!s) return reply;
     if (!uuid.safeParse(req.params.id).success) return reply.callNotFound();
     const detail = await producerOrder(deps, s.user, req.params.id);
@@ -65,7 +72,7 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
   const performanceOf = async (s: SignedIn, id: string) => (await doorPerformances(deps, s.user)).find((p) => p.id === id);
 
   app.get<{ Params: { id: string } }>('/dashboard/performances/:id/cancel', async (req, reply) => {
-    const s = await requireUser(req, reply);
+    const s = await requireUser(req, reply, 'performances.cancel');
     if (!s) return reply;
     const performance = uuid.safeParse(req.params.id).success ? await performanceOf(s, req.params.id) : undefined;
     if (!performance) return reply.callNotFound();
@@ -74,7 +81,7 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
   });
 
   app.post<{ Params: { id: string } }>('/dashboard/performances/:id/cancel', async (req, reply) => {
-    const s = await requireUser(req, reply);
+    const s = await requireUser(req, reply, 'performances.cancel');
     if (!s) return reply;
     const performance = uuid.safeParse(req.params.id).success ? await performanceOf(s, req.params.id) : undefined;
     if (!performance) return reply.callNotFound();

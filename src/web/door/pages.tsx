@@ -19,9 +19,9 @@ export function DoorPage(props: {
 }) {
   const current = props.performances.find((p) => p.id === props.selected) ?? props.performances[0];
   return (
-    <Layout title="Door" viewer={props.viewer}>
+    <Layout title={props.verdict ? `Door: ${VERDICT_LABEL[props.verdict.kind]}` : 'Door'} failed={props.error !== null} viewer={props.viewer}>
       <h1>Door check-in</h1>
-      <div role="status" aria-live="assertive">
+      <div aria-live="assertive">
         {props.verdict && (
           <div class={`verdict ${props.verdict.kind}`} data-verdict={props.verdict.kind}>
             {VERDICT_LABEL[props.verdict.kind]}

@@ -39,7 +39,7 @@ export function EventsPage(props: { events: EventSummary[]; viewer: Viewer | nul
 export function EventPage(props: { event: EventDetail; errors: string[]; viewer: Viewer | null }) {
   const { event } = props;
   return (
-    <Layout title={event.title} viewer={props.viewer}>
+    <Layout title={event.title} failed={props.errors.length > 0} viewer={props.viewer}>
       <h1>
         {event.title} {event.isDemo && <span class="badge">Demo</span>}
       </h1>
@@ -100,7 +100,7 @@ export function CheckoutPage(props: {
   const p = view.performance;
   const tz = p.venue.timeZone;
   return (
-    <Layout title="Checkout" viewer={props.viewer} islands={view.live ? ['holdTimer'] : []}>
+    <Layout title="Checkout" failed={props.errors.length > 0 || props.declined} viewer={props.viewer} islands={view.live ? ['holdTimer'] : []}>
       <h1>Checkout</h1>
       <p>
         <strong>{p.eventTitle}</strong>, <time dateTime={p.startsAt.toISOString()}>{formatInZone(p.startsAt, tz)}</time>, {p.venue.name}

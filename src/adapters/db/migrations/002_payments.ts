@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { runStatements } from './run.ts';
 
-/** Issue 5: refunds (partial too), cancelled performances, idempotent test-provider calls, payment issues for producers. */
+/** Issue 5: refunds (partial too), cancelled performances, prices kept on holds, claimed mail, idempotent test-provider calls, payment issues. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(
     db,
@@ -24,6 +24,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
 
     alter table performances add column cancelled_at timestamptz;
+
+    -- A hold keeps the price it was placed at, so the order and the payment agree whatever happens to the price.
+    alter table hold_items add column unit_price_minor integer;
+    alter table hold_items add column currency char(3);
+    update hold_items hi set unit_price_minor = t.price_minor, currency = t.currency from ticket_types t where t.id = hi.ticket_type_id;
+    alter table hold_items alter column unit_price_minor set not null;
+    alter table hold_items alter column currency set not null;
+
+    -- Mail is claimed before it is sent, so two dispatchers never send the same mail.
+    alter table mails drop constraint mails_status_check;
+    alter table mails add constraint mails_status_check check (status in ('queued', 'sending', 'sent', 'failed'));
+    alter table mails add column claimed_at timestamptz;
 
     -- What reconciliation could not fix by itself, for the producer to look at.
     create table payment_issues (

@@ -6,7 +6,10 @@ export function holdRepo(db: Db): HoldRepo {
   return {
     async create(hold, items) {
       await db.insertInto('holds').values({ ...hold, status: 'active' }).execute();
-      await db.insertInto('holdItems').values(items.map((i) => ({ holdId: hold.id, ...i }))).execute();
+      await db
+        .insertInto('holdItems')
+        .values(items.map((i) => ({ holdId: hold.id, ticketTypeId: i.ticketTypeId, quantity: i.quantity, unitPriceMinor: i.unitPrice.amount, currency: i.unitPrice.currency })))
+        .execute();
     },
     async get(id) {
       const h = await db.selectFrom('holds').where('id', '=', id).selectAll().executeTakeFirst();
@@ -15,13 +18,13 @@ export function holdRepo(db: Db): HoldRepo {
         .selectFrom('holdItems as hi')
         .innerJoin('ticketTypes as t', 't.id', 'hi.ticketTypeId')
         .where('hi.holdId', '=', id)
-        .select(['hi.ticketTypeId', 't.name', 'hi.quantity', 't.priceMinor', 't.currency'])
+        .select(['hi.ticketTypeId', 't.name', 'hi.quantity', 'hi.unitPriceMinor', 'hi.currency'])
         .orderBy('t.sort')
         .orderBy('t.name')
         .execute();
       const hold: Hold = {
         id: h.id, performanceId: h.performanceId, status: h.status as Hold['status'], createdAt: h.createdAt, expiresAt: h.expiresAt,
-        lines: items.map((i) => ({ ticketTypeId: i.ticketTypeId, ticketTypeName: i.name, quantity: i.quantity, unitPrice: money(i.priceMinor, i.currency) })),
+        lines: items.map((i) => ({ ticketTypeId: i.ticketTypeId, ticketTypeName: i.name, quantity: i.quantity, unitPrice: money(i.unitPriceMinor, i.currency) })),
       };
       return hold;
     },

@@ -10,13 +10,23 @@ export function mailRepo(db: Db): MailRepo {
         .onConflict((oc) => oc.columns(['orderId', 'kind']).doNothing())
         .execute();
     },
-    async due(limit) {
+    async claimDue(limit, now) {
+      // SKIP LOCKED: two dispatchers (two app instances) each take different mails.
+      const stale = new Date(now.getTime() - 10 * 60_000);
       return db
-        .selectFrom('mails')
-        .where('status', '=', 'queued')
-        .select(['id', 'orderId', 'kind', 'attempts'])
-        .orderBy('createdAt')
-        .limit(limit)
+        .updateTable('mails')
+        .set({ status: 'sending', claimedAt: now })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('mails')
+            .select('id')
+            .where((w) => w.or([w('status', '=', 'queued'), w.and([w('status', '=', 'sending'), w('claimedAt', '<', stale)])]))
+            .orderBy('createdAt')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returning(['id', 'orderId', 'kind', 'attempts'])
         .execute();
     },
     async markSent(id, at) {
