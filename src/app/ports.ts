@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { OrderStatus } from '../domain/order.ts';
+import type { PaymentStatus } from '../domain/payment.ts';
 import type { Money } from '../domain/money.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
@@ -48,7 +49,7 @@ export interface TicketRecord {
 }
 export interface PaymentRecord {
   id: string; orderId: string; provider: string; providerRef: string | null;
-  status: 'created' | 'pending' | 'paid' | 'failed' | 'expired' | 'refunded'; amount: Money;
+  status: PaymentStatus; amount: Money; refunded: Money; createdAt: Date; updatedAt: Date;
 }
 export interface ProducerOrderRow {
   id: string; code: string; status: OrderStatus; buyerName: string; buyerEmail: string; marketingConsent: boolean;
@@ -102,7 +103,13 @@ export interface PaymentRepo {
   create(p: { id: string; orderId: string; provider: string; amount: Money; createdAt: Date }): Promise<void>;
   attachProviderRef(id: string, providerRef: string, now: Date): Promise<void>;
   byProviderRef(provider: string, providerRef: string): Promise<PaymentRecord | null>;
-  setStatus(id: string, status: PaymentRecord['status'], now: Date): Promise<void>;
+  byId(id: string, opts?: { forUpdate?: boolean }): Promise<PaymentRecord | null>;
+  forOrder(orderId: string): Promise<PaymentRecord[]>;
+  setStatus(id: string, status: PaymentStatus, now: Date, refunded?: Money): Promise<void>;
+  /** Payments the reconciliation job should ask the provider about: created or pending, untouched since `before`. */
+  unsettled(before: Date, limit: number): Promise<PaymentRecord[]>;
+  /** Money kept for an order that has no tickets (expired or cancelled): to be refunded. */
+  paidWithoutTickets(limit: number): Promise<PaymentRecord[]>;
   /** True the first time a provider event id is seen, false on every repeat. */
   recordEvent(provider: string, eventId: string, now: Date): Promise<boolean>;
 }
@@ -153,18 +160,40 @@ export interface Store extends Repos {
 // ---------- payments ----------
 
 export interface PaymentSessionRequest {
-  paymentId: string; orderCode: string; amount: Money; description: string; returnUrl: string;
+  paymentId: string; orderCode: string; amount: Money; description: string;
+  /** Where the provider sends the browser back; the adapter adds what it needs to the query. */
+  returnUrl: string;
+  /** The same key always yields the same provider session, so a retry never opens a second one. */
+  idempotencyKey: string;
+  expiresAt: Date;
 }
-/** An outcome the provider reported, already authenticated by the adapter (signature checked). */
+/** A fact the provider reported, already authenticated by the adapter (signature checked, or asked of the provider). */
 export interface PaymentOutcome {
-  eventId: string; providerRef: string; paymentId: string; outcome: 'paid' | 'failed'; reason?: 'declined' | 'cancelled'; amount: Money;
+  /** The provider's event id; each is applied at most once. */
+  eventId: string;
+  paymentId: string;
+  providerRef: string;
+  outcome: 'paid' | 'failed' | 'expired' | 'refunded';
+  reason?: 'declined' | 'cancelled';
+  amount: Money;
+  /** With outcome 'refunded': how much of the amount the provider has refunded in all. */
+  refundedTotal?: Money;
+}
+/** What the provider says about a session when asked (for reconciliation). */
+export interface ProviderPaymentState {
+  status: 'open' | 'paid' | 'failed' | 'expired';
+  amount: Money;
+  refunded: Money;
 }
 export interface PaymentProvider {
   readonly name: string;
   createSession(req: PaymentSessionRequest): Promise<{ providerRef: string; redirectUrl: string }>;
-  /** Checks the callback's signature; returns null for a forged or malformed one. */
-  verifyCallback(params: Record<string, string | undefined>): PaymentOutcome | null;
-  refund(providerRef: string, amount: Money): Promise<{ refundRef: string }>;
+  /** The browser came back: authenticate what it says. Null for a forged, malformed or unknown return. */
+  confirmReturn(params: Record<string, string | undefined>): Promise<PaymentOutcome | null>;
+  /** A server-to-server notification, verified over the raw body. Null when forged; [] when not about a payment. */
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<PaymentOutcome[] | null>;
+  retrieve(providerRef: string): Promise<ProviderPaymentState>;
+  refund(providerRef: string, amount: Money, idempotencyKey: string): Promise<{ refundRef: string }>;
 }
 
 // ---------- mail, documents, keys ----------
