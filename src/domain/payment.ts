@@ -8,7 +8,8 @@ export type PaymentStatus = 'created' | 'pending' | 'paid' | 'failed' | 'expired
  * expired can still become paid; what the shop then does with the money is decided elsewhere.
  */
 const transitions: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
-  created: ['pending', 'failed', 'expired'],
+  // A provider can report success before the shop has recorded the session it opened.
+  created: ['pending', 'paid', 'failed', 'expired'],
   pending: ['paid', 'failed', 'expired'],
   failed: ['paid'],
   expired: ['paid'],
