@@ -12,7 +12,7 @@ export interface VenuesTable { id: string; producerId: string; name: string; add
 export interface EventsTable {
   id: string; producerId: string; slug: string; title: string; description: string; isDemo: boolean; published: boolean; createdAt: Timestamp;
 }
-export interface PerformancesTable { id: string; number: Generated<number>; eventId: string; venueId: string; startsAt: Timestamp }
+export interface PerformancesTable { id: string; number: Generated<number>; eventId: string; venueId: string; startsAt: Timestamp; cancelledAt: Generated<Date | null> }
 export interface TicketTypesTable {
   id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; sort: number;
 }
@@ -26,8 +26,12 @@ export interface OrdersTable {
 export interface OrderLinesTable { orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string }
 export interface PaymentsTable {
   id: string; orderId: string; provider: string; providerRef: string | null; status: string;
-  amountMinor: number; currency: string; createdAt: Timestamp; updatedAt: Timestamp;
+  amountMinor: number; currency: string; createdAt: Timestamp; updatedAt: Timestamp; refundedMinor: Generated<number>;
 }
+export interface PaymentIssuesTable {
+  id: string; producerId: string; paymentId: string; kind: string; detail: string; createdAt: Timestamp; resolvedAt: Timestamp | null;
+}
+export interface TestpayRefundsTable { id: string; sessionId: string; idempotencyKey: string; amountMinor: number; createdAt: Timestamp }
 export interface PaymentEventsTable { provider: string; eventId: string; receivedAt: Timestamp }
 export interface TicketsTable {
   id: string; orderId: string; performanceId: string; ticketTypeId: string; attendeeName: string; status: string; createdAt: Timestamp;
@@ -40,7 +44,7 @@ export interface MailsTable {
 export interface DevOutboxTable { id: string; toAddress: string; subject: string; textBody: string; raw: Uint8Array; createdAt: Timestamp }
 export interface TestpaySessionsTable {
   id: string; merchantReference: string; amountMinor: number; currency: string; description: string; returnUrl: string;
-  status: string; refundedMinor: Generated<number>; createdAt: Timestamp;
+  status: string; refundedMinor: Generated<number>; createdAt: Timestamp; idempotencyKey: string | null; expiresAt: Timestamp | null;
 }
 
 export interface Database {
@@ -62,4 +66,6 @@ export interface Database {
   mails: MailsTable;
   devOutbox: DevOutboxTable;
   testpaySessions: TestpaySessionsTable;
+  testpayRefunds: TestpayRefundsTable;
+  paymentIssues: PaymentIssuesTable;
 }

@@ -1,6 +1,16 @@
+import type { Selectable } from 'kysely';
 import type { PaymentRecord, PaymentRepo } from '../../../app/ports.ts';
 import { money } from '../../../domain/money.ts';
+import type { PaymentStatus } from '../../../domain/payment.ts';
 import type { Db } from '../connect.ts';
+import type { PaymentsTable } from '../schema.ts';
+
+function toRecord(r: Selectable<PaymentsTable>): PaymentRecord {
+  return {
+    id: r.id, orderId: r.orderId, provider: r.provider, providerRef: r.providerRef, status: r.status as PaymentStatus,
+    amount: money(r.amountMinor, r.currency), refunded: money(r.refundedMinor, r.currency), createdAt: r.createdAt, updatedAt: r.updatedAt,
+  };
+}
 
 export function paymentRepo(db: Db): PaymentRepo {
   return {
@@ -23,15 +33,46 @@ export function paymentRepo(db: Db): PaymentRepo {
         .where('providerRef', '=', providerRef)
         .selectAll()
         .executeTakeFirst();
-      if (!r) return null;
-      const rec: PaymentRecord = {
-        id: r.id, orderId: r.orderId, provider: r.provider, providerRef: r.providerRef,
-        status: r.status as PaymentRecord['status'], amount: money(r.amountMinor, r.currency),
-      };
-      return rec;
+      return r ? toRecord(r) : null;
     },
-    async setStatus(id, status, now) {
-      await db.updateTable('payments').set({ status, updatedAt: now }).where('id', '=', id).execute();
+    async byId(id, opts) {
+      let q = db.selectFrom('payments').where('id', '=', id).selectAll();
+      if (opts?.forUpdate) q = q.forUpdate();
+      const r = await q.executeTakeFirst();
+      return r ? toRecord(r) : null;
+    },
+    async forOrder(orderId) {
+      return (await db.selectFrom('payments').where('orderId', '=', orderId).selectAll().orderBy('createdAt').execute()).map(toRecord);
+    },
+    async setStatus(id, status, now, refunded) {
+      await db
+        .updateTable('payments')
+        .set(refunded ? { status, updatedAt: now, refundedMinor: refunded.amount } : { status, updatedAt: now })
+        .where('id', '=', id)
+        .execute();
+    },
+    async unsettled(before, limit) {
+      const rows = await db
+        .selectFrom('payments')
+        .where('status', 'in', ['created', 'pending'])
+        .where('updatedAt', '<', before)
+        .selectAll()
+        .orderBy('updatedAt')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async paidWithoutTickets(limit) {
+      const rows = await db
+        .selectFrom('payments as p')
+        .innerJoin('orders as o', 'o.id', 'p.orderId')
+        .where('p.status', '=', 'paid')
+        .where('o.status', 'in', ['expired', 'cancelled'])
+        .selectAll('p')
+        .orderBy('p.updatedAt')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
     },
     async recordEvent(provider, eventId, now) {
       const r = await db
