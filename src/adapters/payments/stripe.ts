@@ -10,6 +10,11 @@ import { type Money, money } from '../../domain/money.ts';
  * every event.
  */
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
+/**
+ * Where Checkout's page lives. The checkout form's POST is answered with a redirect there, and
+ * browsers apply CSP form-action to that redirect, so the CSP must list this origin.
+ */
+export const STRIPE_CHECKOUT_ORIGIN = 'https://checkout.stripe.com';
 /** How old a signed webhook may be before it is refused as a possible replay (Stripe's default too). */
 export const WEBHOOK_TOLERANCE_S = 300;
 /** Stripe refuses a Checkout Session that expires sooner than 30 minutes after it is created. */
