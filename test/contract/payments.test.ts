@@ -117,7 +117,17 @@ const PROVIDERS: [string, () => Promise<Driver>][] = [
   ['Stripe (local API server)', stripeDriver],
 ];
 
-describe.each(PROVIDERS)('payment provider contract: %s', (_name, makeDriver) => {
+/**
+ * Known divergences of a provider from the contract, reported rather than fixed here: each such
+ * test is expected to fail for that provider, and starts failing the suite once it is fixed.
+ */
+const KNOWN_DIVERGENCES: Record<string, string[]> = {
+  // The test provider's card page and complete() check only status 'open', not expiresAt.
+  'the test provider': ['refuses payment once the session has expired'],
+};
+
+describe.each(PROVIDERS)('payment provider contract: %s', (name, makeDriver) => {
+  const itHolds = (title: string) => (KNOWN_DIVERGENCES[name]?.includes(title) ? it.fails : it);
   let d: Driver;
   beforeAll(async () => {
     d = await makeDriver();
@@ -260,6 +270,16 @@ describe.each(PROVIDERS)('payment provider contract: %s', (_name, makeDriver) =>
       expect(await d.provider.parseWebhook(stale.body, stale.headers)).toBeNull();
       const recent = await d.webhook(ref, 'paid', { at: new Date(d.clock.now().getTime() - 60_000) });
       expect(await d.provider.parseWebhook(recent.body, recent.headers)).toHaveLength(1);
+    });
+  });
+
+  describe('expiry', () => {
+    const title = 'refuses payment once the session has expired';
+    itHolds(title)(title, async () => {
+      const { ref } = await open();
+      await d.expire(ref);
+      await expect(d.pay(ref)).rejects.toThrow();
+      expect((await d.provider.retrieve(ref)).status).toBe('expired');
     });
   });
 
