@@ -121,7 +121,7 @@ export function stripeProvider(opts: StripeProviderOptions): PaymentProvider {
           }],
           client_reference_id: req.paymentId,
           metadata,
-          // Copied by Stripe onto the PaymentIntent (and its charges), so refund events lead back to us.
+          // On the PaymentIntent too: refund events are about its charge, and must lead back to our payment.
           payment_intent_data: { description: req.description, metadata },
           success_url: withQuery(req.returnUrl, `session_id=${SESSION_PLACEHOLDER}`),
           // Stripe documents the placeholder for success_url only; our payment id is there in case it stays literal.
