@@ -14,6 +14,9 @@ function configError(env: Record<string, string | undefined>): string {
   throw new Error(`expected loadConfig(${JSON.stringify(env)}) to throw`);
 }
 
+const STRIPE_KEY = 'sk_test_51HxYzAbCdEfGhIjKlMnOpQrStUv';
+const STRIPE_WHSEC = 'whsec_5Ab9+cD/eF0gH1iJ2kL3mN4oP5qR6sT=';
+
 describe('loadConfig defaults', () => {
   it('gives a working local setup for an empty environment', () => {
     const config = loadConfig({});
@@ -30,6 +33,7 @@ describe('loadConfig defaults', () => {
       holdMinutes: 10,
       seedDemo: true,
       logLevel: 'info',
+      payments: { kind: 'test' },
     });
   });
 
@@ -65,6 +69,8 @@ describe('loadConfig defaults', () => {
       HOLD_MINUTES: '',
       SEED_DEMO: '',
       LOG_LEVEL: '',
+      STRIPE_SECRET_KEY: '',
+      STRIPE_WEBHOOK_SECRET: '',
     });
     expect(empty).toEqual(loadConfig({}));
     expect(loadConfig({ PORT: undefined, DATABASE_URL: undefined })).toEqual(loadConfig({}));
@@ -144,6 +150,19 @@ describe('loadConfig settings', () => {
     expect(loadConfig({ SEED_DEMO: value }).seedDemo).toBe(expected);
   });
 
+  it('takes payments with Stripe when both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set', () => {
+    expect(loadConfig({ STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: STRIPE_WHSEC }).payments).toEqual({
+      kind: 'stripe',
+      secretKey: STRIPE_KEY,
+      webhookSecret: STRIPE_WHSEC,
+    });
+    expect(loadConfig({ STRIPE_SECRET_KEY: 'rk_live_51AbC', STRIPE_WEBHOOK_SECRET: STRIPE_WHSEC }).payments.kind).toBe('stripe');
+  });
+
+  it('uses the built-in test provider when neither Stripe setting is set', () => {
+    expect(loadConfig({}).payments).toEqual({ kind: 'test' });
+  });
+
   it('reads HOST and LOG_LEVEL', () => {
     const config = loadConfig({ HOST: '0.0.0.0', LOG_LEVEL: 'debug' });
     expect(config.host).toBe('0.0.0.0');
@@ -193,5 +212,34 @@ describe('loadConfig errors', () => {
   it('does not echo the rejected value of a secret', () => {
     const message = configError({ SECRET_KEY: 'hunter2-is-my-password' });
     expect(message).not.toContain('hunter2');
+    const stripe = configError({ STRIPE_SECRET_KEY: 'pk_live_hunter2', STRIPE_WEBHOOK_SECRET: 'hunter3' });
+    expect(stripe).toMatch(/^ {2}STRIPE_SECRET_KEY: /m);
+    expect(stripe).toMatch(/^ {2}STRIPE_WEBHOOK_SECRET: /m);
+    expect(stripe).not.toMatch(/hunter/);
+  });
+
+  it.each([
+    [{ STRIPE_SECRET_KEY: STRIPE_KEY }, 'STRIPE_WEBHOOK_SECRET'],
+    [{ STRIPE_WEBHOOK_SECRET: STRIPE_WHSEC }, 'STRIPE_SECRET_KEY'],
+    [{ STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: ' ' }, 'STRIPE_WEBHOOK_SECRET'],
+  ])('refuses one Stripe setting without the other (%j), naming the missing one', (env, missing) => {
+    const message = configError(env);
+    expect(message).toMatch(new RegExp(`^ {2}${missing}: is needed with`, 'm'));
+    expect(message).toContain('set both');
+    expect(message).not.toContain(STRIPE_KEY);
+  });
+
+  it.each([
+    ['a publishable key', { STRIPE_SECRET_KEY: 'pk_test_51HxYz', STRIPE_WEBHOOK_SECRET: STRIPE_WHSEC }, 'STRIPE_SECRET_KEY'],
+    ['a key of no mode', { STRIPE_SECRET_KEY: 'sk_51HxYz', STRIPE_WEBHOOK_SECRET: STRIPE_WHSEC }, 'STRIPE_SECRET_KEY'],
+    ['the key in the secret\'s place', { STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: STRIPE_KEY }, 'STRIPE_WEBHOOK_SECRET'],
+  ])('refuses %s, naming the variable', (_what, env, variable) => {
+    expect(configError(env)).toMatch(new RegExp(`^ {2}${variable}: must be`, 'm'));
+  });
+
+  it('lists a missing Stripe setting with the other invalid variables', () => {
+    const message = configError({ PORT: 'abc', STRIPE_SECRET_KEY: STRIPE_KEY });
+    expect(message).toMatch(/^ {2}PORT: /m);
+    expect(message).toMatch(/^ {2}STRIPE_WEBHOOK_SECRET: /m);
   });
 });

@@ -32,6 +32,10 @@ export const settingsSchema = z.object({
   HOLD_MINUTES: z.string().trim().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number).pipe(z.number().min(1).max(120)).default(10).describe('How long a basket holds its tickets.'),
   SEED_DEMO: boolish.default(true).describe('On an empty database, create the demo producer and events.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_…)').optional()
+    .describe('Stripe secret key. With STRIPE_WEBHOOK_SECRET, buyers pay on Stripe Checkout instead of the built-in test provider.'),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=_-]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional()
+    .describe('Signing secret of the Stripe webhook endpoint, to verify the events Stripe posts.'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -49,6 +53,7 @@ export interface Config {
   holdMinutes: number;
   seedDemo: boolean;
   logLevel: Settings['LOG_LEVEL'];
+  payments: { kind: 'stripe'; secretKey: string; webhookSecret: string } | { kind: 'test' };
 }
 
 export function isLoopbackUrl(url: string): boolean {
@@ -64,10 +69,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "not set", as in most shells' `FOO= npm start`.
   const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in settingsSchema.shape && v !== undefined && v.trim() !== ''));
   const parsed = settingsSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  // Stripe needs both: the key to open sessions, the signing secret to believe its webhooks.
+  const hasKey = 'STRIPE_SECRET_KEY' in present;
+  if (hasKey !== ('STRIPE_WEBHOOK_SECRET' in present)) {
+    const [missing, given] = hasKey ? ['STRIPE_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY'] : ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'];
+    lines.push(`  ${missing}: is needed with ${given}: set both to take payments with Stripe, or neither to use the built-in test provider`);
   }
+  if (!parsed.success || lines.length > 0) throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
   const s = parsed.data;
   const dataDir = resolve(s.DATA_DIR);
   return {
@@ -82,6 +91,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     holdMinutes: s.HOLD_MINUTES,
     seedDemo: s.SEED_DEMO,
     logLevel: s.LOG_LEVEL,
+    payments: s.STRIPE_SECRET_KEY && s.STRIPE_WEBHOOK_SECRET
+      ? { kind: 'stripe', secretKey: s.STRIPE_SECRET_KEY, webhookSecret: s.STRIPE_WEBHOOK_SECRET }
+      : { kind: 'test' },
   };
 }
 

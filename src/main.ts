@@ -13,10 +13,11 @@ import { devOutboxMailer, devOutboxReader } from './adapters/mail/devOutbox.ts';
 import { smtpMailer } from './adapters/mail/smtp.ts';
 import { type TestProvider, testProvider } from './adapters/payments/testProvider.ts';
 import { pdfkitTickets } from './adapters/pdf/ticketPdf.ts';
+import { STRIPE_CHECKOUT_ORIGIN, stripeProvider } from './adapters/payments/stripe.ts';
 import type { AppDeps } from './app/deps.ts';
 import { dispatchMails } from './app/mail.ts';
 import { reconcilePayments } from './app/reconcile.ts';
-import type { Clock, Mailer } from './app/ports.ts';
+import type { Clock, Mailer, PaymentProvider } from './app/ports.ts';
 import { type Config, ConfigError, loadConfigFromProcess } from './config.ts';
 import { buildServer } from './http/server.ts';
 import { buildAssets } from './web/assets.ts';
@@ -25,8 +26,8 @@ export interface BoxOffice {
   server: FastifyInstance;
   deps: AppDeps;
   db: Db;
-  /** The built-in test provider; its provider side is what a test "pays" through. */
-  testProvider: TestProvider;
+  /** The built-in test provider when it is the payment provider (no Stripe settings); tests "pay" through its provider side. */
+  testProvider: TestProvider | null;
   close(): Promise<void>;
 }
 
@@ -36,6 +37,8 @@ export interface Overrides {
   logger?: Logger;
   db?: Db;
   mailer?: Mailer;
+  /** A payment provider built by the test (e.g. Stripe's adapter pointed at a local Stripe-protocol server). */
+  payments?: PaymentProvider;
 }
 
 /** Builds adapters from config, hands them to the use cases, and builds the HTTP app (not listening). */
@@ -46,7 +49,12 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
   if (!overrides.db) await migrate(db);
   const secret = config.secret.kind === 'value' ? Buffer.from(config.secret.value, 'base64url') : loadOrCreateSecret(config.secret.path);
   const keys = keysFromSecret(secret);
-  const payments = testProvider({ db, secret: keys.derive('testpay-callback:v1'), baseUrl: config.baseUrl, now: () => clock.now() });
+  const test = config.payments.kind === 'test'
+    ? testProvider({ db, secret: keys.derive('testpay-callback:v1'), baseUrl: config.baseUrl, now: () => clock.now() })
+    : null;
+  const payments: PaymentProvider = overrides.payments ?? (config.payments.kind === 'stripe'
+    ? stripeProvider({ secretKey: config.payments.secretKey, webhookSecret: config.payments.webhookSecret, now: () => clock.now() })
+    : test!);
   const smtp = config.mail.kind === 'smtp' ? smtpMailer(config.mail.url, config.mail.from) : null;
   const mailer = overrides.mailer ?? smtp ?? devOutboxMailer(db, config.mail.from, () => clock.now());
   const deps: AppDeps = {
@@ -54,12 +62,14 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes },
   };
   const server = await buildServer({
-    app: deps, logger, testProvider: payments, assets: await buildAssets(),
+    app: deps, logger, testProvider: test, assets: await buildAssets(),
+    // The checkout form's redirect goes to the provider's page, and browsers hold redirects to form-action.
+    formActions: config.payments.kind === 'stripe' ? [STRIPE_CHECKOUT_ORIGIN] : [],
     session: { secureCookies: config.baseUrl.startsWith('https:'), csrfKey: keys.derive('csrf:v1') },
     devOutbox: config.devMailbox ? devOutboxReader(db) : null,
   });
   return {
-    server, deps, db, testProvider: payments,
+    server, deps, db, testProvider: test,
     async close() {
       await server.close();
       // Let a mail dispatch that a request started finish before the database goes away.

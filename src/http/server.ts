@@ -15,6 +15,8 @@ export interface ServerOptions extends WebDeps {
   logger: Logger;
   /** Present when the built-in test provider is the payment provider: its card pages are mounted too. */
   testProvider: TestProvider | null;
+  /** Origins the checkout may redirect a form submission to (the payment provider's page). */
+  formActions: string[];
 }
 
 /**
@@ -28,7 +30,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
   });
-  registerSecurityHeaders(app, { formActions: [], https: opts.session.secureCookies });
+  registerSecurityHeaders(app, { formActions: opts.formActions, https: opts.session.secureCookies });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(cookie);
   registerErrorHandlers(app, (_req, reply, status, message) => renderError(reply, status, message));

@@ -37,6 +37,7 @@ export class LogCapture extends Writable {
 export interface TestBoxOffice extends BoxOffice {
   clock: TestClock;
   logs: LogCapture;
+  testProvider: NonNullable<BoxOffice['testProvider']>;
 }
 
 export async function testBoxOffice(db: Db, opts: { baseUrl?: string; clock?: TestClock } = {}): Promise<TestBoxOffice> {
@@ -49,7 +50,8 @@ export async function testBoxOffice(db: Db, opts: { baseUrl?: string; clock?: Te
     LOG_LEVEL: 'info',
   });
   const box = await assemble(config, { db, clock, logger: createLogger('info', logs) });
-  return { ...box, clock, logs };
+  if (!box.testProvider) throw new Error('tests pay through the built-in test provider');
+  return { ...box, testProvider: box.testProvider, clock, logs };
 }
 
 let counter = 0;

@@ -122,8 +122,9 @@ export function testProvider(opts: { db: Db; secret: Buffer; baseUrl: string; no
       } catch {
         return null;
       }
-      const d = event.data;
+      const d = event?.data;
       if (!d || typeof d.session !== 'string' || typeof d.reference !== 'string' || !Number.isSafeInteger(d.amount)) return null;
+      if (typeof d.currency !== 'string' || !/^[A-Z]{3}$/.test(d.currency) || !Number.isSafeInteger(d.refunded) || typeof event.id !== 'string') return null;
       const base = { eventId: event.id, providerRef: d.session, paymentId: d.reference, amount: money(d.amount, d.currency) };
       switch (event.type) {
         case 'payment.paid': return [{ ...base, outcome: 'paid' }];
@@ -174,6 +175,7 @@ export function testProvider(opts: { db: Db; secret: Buffer; baseUrl: string; no
         .set({ status: result === 'paid' ? 'paid' : 'declined' })
         .where('id', '=', id)
         .where('status', '=', 'open')
+        .where((eb) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', opts.now())]))
         .returningAll()
         .executeTakeFirst();
       if (!s) throw new Error('test provider: this payment session is closed');

@@ -59,7 +59,7 @@ export function registerTestProviderRoutes(app: FastifyInstance, provider: TestP
   app.get<{ Params: { id: string } }>(`${TESTPAY_PREFIX}/pay/:id`, async (req, reply) => {
     const s = await provider.session(req.params.id);
     if (!s) return reply.code(404).type('text/plain; charset=utf-8').send('No such payment session.');
-    if (s.status !== 'open') return closed(reply);
+    if (s.status !== 'open' || (s.expiresAt && s.expiresAt <= now())) return closed(reply);
     const page = <CardPage id={s.id} description={s.description} amount={formatMoney(money(s.amount, s.currency))} error={null} field={null} expiry="" />;
     return reply.type('text/html; charset=utf-8').send(`<!doctype html>${renderToString(page)}`);
   });
@@ -67,7 +67,7 @@ export function registerTestProviderRoutes(app: FastifyInstance, provider: TestP
   app.post<{ Params: { id: string } }>(`${TESTPAY_PREFIX}/pay/:id`, async (req, reply) => {
     const s = await provider.session(req.params.id);
     if (!s) return reply.code(404).type('text/plain; charset=utf-8').send('No such payment session.');
-    if (s.status !== 'open') return closed(reply);
+    if (s.status !== 'open' || (s.expiresAt && s.expiresAt <= now())) return closed(reply);
     const form = cardForm.safeParse(req.body ?? {});
     if (!form.success) return reply.code(400).type('text/plain; charset=utf-8').send('The card form was not filled in properly.');
     if (form.data.action === 'cancel') return reply.redirect(await provider.complete(s.id, 'cancelled'), 303);
