@@ -230,6 +230,30 @@ export interface Keys {
   orderLinkToken(orderId: string): string;
 }
 
+/** A receipt (on payment) or a credit note (on refund), as the PDF shows it. Amounts are gross unless named. */
+export interface ReceiptDocument {
+  kind: 'receipt' | 'credit_note';
+  /** Formatted, e.g. "R-2027-000123" or "CN-2027-000007". */
+  number: string;
+  issuedAt: Date;
+  timeZone: string;
+  seller: { legalName: string; address: string; vatId: string | null };
+  buyer: { name: string; email: string };
+  orderCode: string;
+  eventTitle: string;
+  performanceStartsAt: Date;
+  lines: { description: string; quantity: number; unitGross: Money; net: Money; taxRateBp: number; tax: Money; gross: Money }[];
+  taxByRate: { rateBp: number; net: Money; tax: Money }[];
+  net: Money;
+  tax: Money;
+  gross: Money;
+  /** For a credit note: the number of the receipt it corrects. */
+  refersTo?: string;
+}
+export interface ReceiptPdfRenderer {
+  render(doc: ReceiptDocument): Promise<Buffer>;
+}
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
