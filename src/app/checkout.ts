@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { isHoldLive } from '../domain/hold.ts';
-import { orderTotal } from '../domain/money.ts';
 import { orderCodeFromBytes } from '../domain/order.ts';
 import type { AppDeps } from './deps.ts';
+import { priceHold } from './holds.ts';
 import { transact } from './transact.ts';
 
 export interface BuyerDetails {
@@ -27,8 +27,8 @@ export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerD
     const performance = await tx.catalog.performanceContext(hold.performanceId);
     if (!performance) return fail('not_found', 'There is no such performance.');
     if (performance.cancelledAt) return fail('sales_closed', 'This performance has been cancelled.');
-    const currency = hold.lines[0]!.unitPrice.currency;
-    const total = orderTotal(hold.lines, currency);
+    const pricing = priceHold(hold, performance);
+    const total = pricing.gross;
 
     let order = await tx.orders.byHold(holdId);
     if (order && order.status !== 'pending') return fail('hold_used', 'This basket has already been checked out.');
@@ -38,8 +38,7 @@ export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerD
       const id = randomUUID();
       await tx.orders.create({
         id, code: orderCodeFromBytes(randomBytes(8)), producerId: performance.producerId, performanceId: performance.id, holdId,
-        ...buyer, total, createdAt: now,
-        lines: hold.lines.map((l) => ({ ticketTypeId: l.ticketTypeId, quantity: l.quantity, unitPrice: l.unitPrice })),
+        ...buyer, createdAt: now, pricing, fees: performance.fees,
       });
       order = (await tx.orders.byId(id))!;
     }

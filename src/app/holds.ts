@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { type RequestedLine, available, holdExpiry, isHoldLive, normaliseRequest } from '../domain/hold.ts';
-import { type Money, money, orderTotal } from '../domain/money.ts';
+import { money } from '../domain/money.ts';
+import { type OrderPricing, priceOrder } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
 import type { Hold, OrderRecord, PerformanceContext } from './ports.ts';
 import { transact } from './transact.ts';
@@ -45,7 +46,7 @@ export async function placeHold(
       hold,
       request.value.map((l) => {
         const type = types.find((t) => t.id === l.ticketTypeId)!;
-        return { ...l, unitPrice: money(type.priceMinor, type.currency) };
+        return { ...l, unitPrice: money(type.priceMinor, type.currency), taxRateBp: type.taxRateBp, taxInclusive: type.taxInclusive };
       }),
     );
     // The hold id opens the basket, so it stays out of the logs.
@@ -63,7 +64,7 @@ function shortMessage(short: { name: string; available: number }[]): string {
 export interface CheckoutView {
   hold: Hold;
   performance: PerformanceContext;
-  total: Money;
+  pricing: OrderPricing;
   live: boolean;
   order: OrderRecord | null;
 }
@@ -73,12 +74,21 @@ export async function checkoutView(deps: AppDeps, holdId: string): Promise<Resul
   if (!hold) return fail('not_found', 'This basket does not exist. Choose your tickets again.');
   const performance = await deps.store.catalog.performanceContext(hold.performanceId);
   if (!performance) return fail('not_found', 'There is no such performance.');
-  const currency = hold.lines[0]?.unitPrice.currency ?? 'EUR';
   return ok({
     hold,
     performance,
-    total: orderTotal(hold.lines, currency),
+    pricing: priceHold(hold, performance),
     live: isHoldLive(hold, deps.clock.now()),
     order: await deps.store.orders.byHold(holdId),
   });
+}
+
+/** The hold's lines at the prices and tax it was placed with, plus the event's fees. */
+export function priceHold(hold: Hold, performance: PerformanceContext): OrderPricing {
+  const currency = hold.lines[0]?.unitPrice.currency ?? 'EUR';
+  return priceOrder(
+    hold.lines.map((l) => ({ ticketTypeId: l.ticketTypeId, description: l.ticketTypeName, quantity: l.quantity, unitPrice: l.unitPrice, taxRateBp: l.taxRateBp, taxInclusive: l.taxInclusive })),
+    performance.fees,
+    currency,
+  );
 }

@@ -96,7 +96,10 @@ function escapeHtml(s: string): string {
 export function confirmationMail(v: BuyerOrderView): Omit<OutgoingMail, 'attachments'> {
   const p = v.performance;
   const when = formatInZone(p.startsAt, p.venue.timeZone);
-  const lines = v.lines.map((l) => `${l.quantity} × ${l.ticketTypeName} (${formatMoney(l.unitPrice)})`);
+  const lines = [
+    ...v.lines.map((l) => `${l.quantity} × ${l.ticketTypeName} (${formatMoney(l.unitGross)})`),
+    ...(v.order.fee.amount > 0 ? [`Service fee: ${formatMoney(v.order.fee)}`] : []),
+  ];
   const text = [
     `Hello ${v.order.buyerName},`,
     '',
@@ -105,7 +108,7 @@ export function confirmationMail(v: BuyerOrderView): Omit<OutgoingMail, 'attachm
     `When: ${when}`,
     `Where: ${p.venue.name}${p.venue.address ? `, ${p.venue.address}` : ''}`,
     ...lines,
-    `Total: ${formatMoney(v.order.total)}`,
+    `Total: ${formatMoney(v.order.total)}${v.order.tax.amount > 0 ? ` (includes ${formatMoney(v.order.tax)} tax)` : ''}`,
     `Order: ${v.order.code}`,
     '',
     'Your order page (keep this link private, it opens your tickets):',

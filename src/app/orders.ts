@@ -1,14 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
-import type { Money } from '../domain/money.ts';
 import { encodeTicketCode } from '../domain/ticketCode.ts';
 import type { AppDeps } from './deps.ts';
-import type { OrderRecord, PerformanceContext, TicketRecord } from './ports.ts';
+import type { OrderLine, OrderRecord, PerformanceContext, TicketRecord } from './ports.ts';
 
 export interface BuyerOrderView {
   order: OrderRecord;
   performance: PerformanceContext;
-  lines: { ticketTypeName: string; quantity: number; unitPrice: Money }[];
+  lines: OrderLine[];
   tickets: (TicketRecord & { code: string })[];
   link: string;
 }

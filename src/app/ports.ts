@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { OrderStatus } from '../domain/order.ts';
 import type { PaymentStatus } from '../domain/payment.ts';
+import type { FeePolicy, OrderPricing } from '../domain/pricing.ts';
 import type { Money } from '../domain/money.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
@@ -29,19 +30,28 @@ export interface EventDetail {
 }
 export interface PerformanceContext {
   id: string; number: number; startsAt: Date; cancelledAt: Date | null; producerId: string; producerName: string;
-  eventId: string; eventTitle: string; eventSlug: string; venue: VenueView;
+  eventId: string; eventTitle: string; eventSlug: string; venue: VenueView; fees: FeePolicy;
 }
-export interface HoldLine { ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money }
+export interface HoldLine { ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }
 export interface Hold {
   id: string; performanceId: string; status: 'active' | 'converted' | 'released';
   createdAt: Date; expiresAt: Date; lines: HoldLine[];
 }
-export interface TicketTypeRow { id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number }
+export interface TicketTypeRow {
+  id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; taxRateBp: number; taxInclusive: boolean;
+}
 export interface Usage { sold: number; held: number }
 
 export interface OrderRecord {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: OrderStatus;
-  buyerName: string; buyerEmail: string; marketingConsent: boolean; total: Money; createdAt: Date; paidAt: Date | null;
+  buyerName: string; buyerEmail: string; marketingConsent: boolean; createdAt: Date; paidAt: Date | null;
+  /** What the buyer pays, with its tax; the fee is gross, inclusive of its tax. */
+  total: Money; net: Money; tax: Money; fee: Money; feeTax: Money; feeTaxRateBp: number; feePerTicket: Money;
+}
+/** An order line as priced at checkout. */
+export interface OrderLine {
+  ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money; unitGross: Money;
+  taxRateBp: number; taxInclusive: boolean; net: Money; tax: Money; gross: Money;
 }
 export interface TicketRecord {
   id: string; orderId: string; performanceId: string; ticketTypeId: string; ticketTypeName: string;
@@ -82,15 +92,15 @@ export interface InventoryRepo {
 }
 
 export interface HoldRepo {
-  create(hold: { id: string; performanceId: string; createdAt: Date; expiresAt: Date }, items: { ticketTypeId: string; quantity: number; unitPrice: Money }[]): Promise<void>;
+  create(hold: { id: string; performanceId: string; createdAt: Date; expiresAt: Date }, items: { ticketTypeId: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }[]): Promise<void>;
   get(id: string): Promise<Hold | null>;
   setStatus(id: string, status: Hold['status']): Promise<void>;
 }
 
 export interface NewOrder {
   id: string; code: string; producerId: string; performanceId: string; holdId: string;
-  buyerName: string; buyerEmail: string; marketingConsent: boolean; total: Money; createdAt: Date;
-  lines: { ticketTypeId: string; quantity: number; unitPrice: Money }[];
+  buyerName: string; buyerEmail: string; marketingConsent: boolean; createdAt: Date;
+  pricing: OrderPricing; fees: FeePolicy;
 }
 export interface OrderRepo {
   create(order: NewOrder): Promise<void>;
@@ -98,7 +108,7 @@ export interface OrderRepo {
   byId(id: string, opts?: { forUpdate?: boolean }): Promise<OrderRecord | null>;
   updateBuyer(id: string, buyer: { buyerName: string; buyerEmail: string; marketingConsent: boolean }): Promise<void>;
   setStatus(id: string, status: OrderStatus, paidAt?: Date): Promise<void>;
-  lines(orderId: string): Promise<{ ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money }[]>;
+  lines(orderId: string): Promise<OrderLine[]>;
   /** Always scoped by the producer: a producer reads only its own orders. */
   listForProducer(producerId: string): Promise<ProducerOrderRow[]>;
 }

@@ -3,6 +3,7 @@ import { type Result, fail, ok } from '../domain/errors.ts';
 import { type Money, money } from '../domain/money.ts';
 import { transitionOrder } from '../domain/order.ts';
 import { may } from '../domain/policy.ts';
+import { ticketRefundAmount } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import { refundThroughProvider } from './payments.ts';
@@ -36,11 +37,15 @@ export async function refundOrder(
 
   const lines = await deps.store.orders.lines(order.id);
   const all = chosen.length === tickets.length;
-  const price = (ticketTypeId: string) => lines.find((l) => l.ticketTypeId === ticketTypeId)!.unitPrice.amount;
-  // The last tickets take whatever is left, so a whole refund always returns the whole amount.
+  const unitGross = (ticketTypeId: string) => lines.find((l) => l.ticketTypeId === ticketTypeId)!.unitGross.amount;
+  // A ticket gives back its price and its share of the per-ticket fee; the last tickets take whatever
+  // is left (the per-order fee, rounding), so a whole refund always returns the whole amount.
   const amount = all
     ? payment.amount.amount - payment.refunded.amount
-    : chosen.reduce((sum, id) => sum + price(tickets.find((t) => t.id === id)!.ticketTypeId), 0);
+    : Math.min(
+        payment.amount.amount - payment.refunded.amount,
+        ticketRefundAmount(chosen.map((id) => unitGross(tickets.find((t) => t.id === id)!.ticketTypeId)), { perTicketMinor: order.feePerTicket.amount, perOrderMinor: 0, taxRateBp: 0 }),
+      );
   const key = `refund:${order.id}:${createHash('sha256').update([...chosen].sort().join(',')).digest('base64url').slice(0, 16)}`;
   const refunded = await refundThroughProvider(deps, payment, money(amount, payment.amount.currency), key);
   if (!refunded.ok) return refunded;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, minorDigits, money, orderTotal } from './money.ts';
+import { formatMoney, minorDigits, money } from './money.ts';
 
 describe('money', () => {
   it('returns the amount and currency it was given', () => {
@@ -20,60 +20,6 @@ describe('money', () => {
   it.each(['gbp', 'GB', 'GBPX', '', 'G1P', ' GBP', 'GBP '])('rejects currency code %j', (currency) => {
     expect(() => money(100, currency)).toThrow(RangeError);
     expect(() => money(100, currency)).toThrow(/three-letter ISO code/);
-  });
-});
-
-describe('orderTotal', () => {
-  const gbp = (amount: number) => money(amount, 'GBP');
-
-  it('sums unit price times quantity over every line', () => {
-    const total = orderTotal(
-      [
-        { unitPrice: gbp(1500), quantity: 2 },
-        { unitPrice: gbp(999), quantity: 3 },
-        { unitPrice: gbp(250), quantity: 1 },
-      ],
-      'GBP',
-    );
-    expect(total).toEqual({ amount: 3000 + 2997 + 250, currency: 'GBP' });
-  });
-
-  it('gives zero in the order currency for no lines', () => {
-    expect(orderTotal([], 'EUR')).toEqual({ amount: 0, currency: 'EUR' });
-  });
-
-  it('counts a zero-quantity line as nothing', () => {
-    expect(orderTotal([{ unitPrice: gbp(1500), quantity: 0 }, { unitPrice: gbp(100), quantity: 1 }], 'GBP')).toEqual(gbp(100));
-  });
-
-  it('handles free tickets', () => {
-    expect(orderTotal([{ unitPrice: gbp(0), quantity: 4 }], 'GBP')).toEqual(gbp(0));
-  });
-
-  it('throws when a line is in another currency, naming both currencies', () => {
-    const lines = [
-      { unitPrice: gbp(1000), quantity: 1 },
-      { unitPrice: money(1000, 'EUR'), quantity: 1 },
-    ];
-    expect(() => orderTotal(lines, 'GBP')).toThrow(RangeError);
-    expect(() => orderTotal(lines, 'GBP')).toThrow(/EUR differs from order currency GBP/);
-  });
-
-  it('throws when every line is in a currency other than the order currency', () => {
-    expect(() => orderTotal([{ unitPrice: gbp(1000), quantity: 1 }], 'EUR')).toThrow(RangeError);
-  });
-
-  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects quantity %s', (quantity) => {
-    expect(() => orderTotal([{ unitPrice: gbp(1000), quantity }], 'GBP')).toThrow(RangeError);
-    expect(() => orderTotal([{ unitPrice: gbp(1000), quantity }], 'GBP')).toThrow(/quantity must be a whole number/);
-  });
-
-  it('throws rather than returning an unsafe total', () => {
-    expect(() => orderTotal([{ unitPrice: gbp(Number.MAX_SAFE_INTEGER), quantity: 2 }], 'GBP')).toThrow(RangeError);
-  });
-
-  it('rejects an invalid order currency even with no lines', () => {
-    expect(() => orderTotal([], 'gbp')).toThrow(RangeError);
   });
 });
 

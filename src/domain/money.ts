@@ -10,27 +10,6 @@ export function money(amount: number, currency: string): Money {
   return { amount, currency };
 }
 
-export interface PricedLine {
-  readonly unitPrice: Money;
-  readonly quantity: number;
-}
-
-/**
- * The one function that totals an order. Every line must share one currency;
- * there is no rounding yet because unit prices are already minor units.
- */
-export function orderTotal(lines: readonly PricedLine[], currency: string): Money {
-  let amount = 0;
-  for (const line of lines) {
-    if (line.unitPrice.currency !== currency) {
-      throw new RangeError(`line currency ${line.unitPrice.currency} differs from order currency ${currency}`);
-    }
-    if (!Number.isSafeInteger(line.quantity) || line.quantity < 0) throw new RangeError('quantity must be a whole number');
-    amount += line.unitPrice.amount * line.quantity;
-  }
-  return money(amount, currency);
-}
-
 /** Digits after the decimal point for a currency, as the browser's Intl knows it (JPY 0, EUR 2, BHD 3). */
 export function minorDigits(currency: string): number {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;

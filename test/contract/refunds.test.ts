@@ -230,6 +230,37 @@ describe.each(DB_KINDS)('payments and refunds on %s', (kind) => {
     expect(await startCheckout(box.deps, holdId, BUYER)).toMatchObject({ ok: true });
   });
 
+  it('charges tax and fees as priced, keeps the breakdown, and refunds a ticket with its share of the fee', async () => {
+    const p = await producerWithEvent(box, {
+      ticketTypes: [
+        { name: 'Adult', priceMinor: 2500, currency: 'GBP', capacity: 10, taxRateBp: 2000, taxInclusive: true },
+        { name: 'Workshop', priceMinor: 1000, currency: 'GBP', capacity: 10, taxRateBp: 500, taxInclusive: false },
+      ],
+      fees: { perTicketMinor: 150, perOrderMinor: 100, taxRateBp: 2000 },
+    });
+    const h = await placeHold(box.deps, { performanceId: p.performance.id, lines: [
+      { ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 2 }, { ticketTypeId: p.performance.ticketTypeIds[1]!, quantity: 1 },
+    ] });
+    if (!h.ok) throw new Error(h.message);
+    // A price change after the hold does not change what this buyer pays.
+    await box.db.updateTable('ticketTypes').set({ priceMinor: 9900 }).where('id', '=', p.performance.ticketTypeIds[0]!).execute();
+    const params = await checkoutAndSettle(box, h.value.holdId, 'paid');
+    expect(params.amount).toBe(String(5000 + 1050 + 3 * 150 + 100));
+    const r = await confirmPaymentReturn(box.deps, params);
+    if (!r.ok) throw new Error(r.message);
+    const order = r.value.order;
+    expect(order).toMatchObject({ total: { amount: 6600 }, fee: { amount: 550 }, tax: { amount: 833 + 50 + 92 }, feePerTicket: { amount: 150 } });
+    const lines = await box.deps.store.orders.lines(order.id);
+    expect(lines.map((l) => [l.ticketTypeName, l.unitGross.amount, l.net.amount, l.tax.amount, l.gross.amount])).toEqual([
+      ['Adult', 2500, 4167, 833, 5000], ['Workshop', 1050, 1000, 50, 1050],
+    ]);
+    const workshop = (await box.deps.store.tickets.byOrder(order.id)).find((t) => t.ticketTypeName === 'Workshop')!;
+    const refund = await refundOrder(box.deps, await staff(p), order.id, { ticketIds: [workshop.id] });
+    expect(refund).toMatchObject({ ok: true, value: { refunded: { amount: 1050 + 150 } } });
+    const rest = await refundOrder(box.deps, await staff(p), order.id, { ticketIds: null });
+    expect(rest).toMatchObject({ ok: true, value: { refunded: { amount: 6600 - 1200 } } });
+  });
+
   it('a late payment whose places were sold is refunded and the buyer is told', async () => {
     const p = await producerWithEvent(box, { ticketTypes: [{ name: 'Few', priceMinor: 900, currency: 'EUR', capacity: 2 }] });
     const holdId = await hold(p, 2);

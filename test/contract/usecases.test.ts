@@ -293,7 +293,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     const p = await producerWithEvent(box);
     const id = '00000000-0000-4000-8000-000000000001';
     const result = await transact(box.deps.store, async (tx) => {
-      await tx.holds.create({ id, performanceId: p.performance.id, createdAt: box.clock.now(), expiresAt: box.clock.now() }, [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1, unitPrice: money(2500, 'GBP') }]);
+      await tx.holds.create({ id, performanceId: p.performance.id, createdAt: box.clock.now(), expiresAt: box.clock.now() }, [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1, unitPrice: money(2500, 'GBP'), taxRateBp: 0, taxInclusive: true }]);
       return fail('conflict', 'changed my mind');
     });
     expect(result).toMatchObject({ ok: false, code: 'conflict' });

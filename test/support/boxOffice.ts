@@ -59,7 +59,7 @@ let counter = 0;
 /** A producer with one event, one performance a month after the clock, and the given ticket types. */
 export async function producerWithEvent(
   box: TestBoxOffice,
-  opts: { name?: string; ticketTypes?: NewEvent['performances'][number]['ticketTypes']; performances?: number } = {},
+  opts: { name?: string; ticketTypes?: NewEvent['performances'][number]['ticketTypes']; performances?: number; fees?: NewEvent['fees'] } = {},
 ) {
   const n = ++counter;
   const suffix = `${n}-${randomBytes(3).toString('hex')}`;
@@ -76,6 +76,7 @@ export async function producerWithEvent(
   const event = await createEvent(box.db, producerId, {
     slug: `show-${suffix}`, title: `Show ${suffix}`,
     venue: { name: 'Test Hall', address: '1 Test Road', timeZone: 'Europe/London' },
+    ...(opts.fees ? { fees: opts.fees } : {}),
     performances: Array.from({ length: opts.performances ?? 1 }, (_, i) => ({ startsAt: new Date(now.getTime() + (30 + i) * 86_400_000), ticketTypes })),
   }, now);
   return { producerId, userId, email, password, slug: `show-${suffix}`, event, performance: event.performances[0]! };

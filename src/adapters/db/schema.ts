@@ -11,19 +11,27 @@ export interface SessionsTable { tokenHash: string; userId: string; createdAt: T
 export interface VenuesTable { id: string; producerId: string; name: string; address: string; timeZone: string }
 export interface EventsTable {
   id: string; producerId: string; slug: string; title: string; description: string; isDemo: boolean; published: boolean; createdAt: Timestamp;
+  feePerTicketMinor: Generated<number>; feePerOrderMinor: Generated<number>; feeTaxRateBp: Generated<number>;
 }
 export interface PerformancesTable { id: string; number: Generated<number>; eventId: string; venueId: string; startsAt: Timestamp; cancelledAt: Generated<Date | null> }
 export interface TicketTypesTable {
   id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; sort: number;
+  taxRateBp: Generated<number>; taxInclusive: Generated<boolean>;
 }
 export interface HoldsTable { id: string; performanceId: string; status: string; createdAt: Timestamp; expiresAt: Timestamp }
-export interface HoldItemsTable { holdId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string }
+export interface HoldItemsTable {
+  holdId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string; taxRateBp: number; taxInclusive: boolean;
+}
 export interface OrdersTable {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: string;
   buyerName: string; buyerEmail: string; marketingConsent: boolean; totalMinor: number; currency: string;
   createdAt: Timestamp; paidAt: Timestamp | null;
+  netMinor: number; taxMinor: number; feeMinor: number; feeTaxMinor: number; feeTaxRateBp: number; feePerTicketMinor: number;
 }
-export interface OrderLinesTable { orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string }
+export interface OrderLinesTable {
+  orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string;
+  taxRateBp: number; taxInclusive: boolean; unitGrossMinor: number; netMinor: number; taxMinor: number; grossMinor: number;
+}
 export interface PaymentsTable {
   id: string; orderId: string; provider: string; providerRef: string | null; status: string;
   amountMinor: number; currency: string; createdAt: Timestamp; updatedAt: Timestamp; refundedMinor: Generated<number>;

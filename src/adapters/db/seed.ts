@@ -4,9 +4,12 @@ import type { Db } from './connect.ts';
 
 /** Creating producers and events directly, for the demo and for tests, until the producer workspace (issue 6) does it. */
 
-export interface NewTicketType { name: string; priceMinor: number; currency: string; capacity: number }
+export interface NewTicketType { name: string; priceMinor: number; currency: string; capacity: number; taxRateBp?: number; taxInclusive?: boolean }
 export interface NewPerformance { startsAt: Date; ticketTypes: NewTicketType[] }
-export interface NewEvent { slug: string; title: string; description?: string; isDemo?: boolean; venue: { name: string; address?: string; timeZone: string }; performances: NewPerformance[] }
+export interface NewEvent {
+  slug: string; title: string; description?: string; isDemo?: boolean; venue: { name: string; address?: string; timeZone: string }; performances: NewPerformance[];
+  fees?: { perTicketMinor?: number; perOrderMinor?: number; taxRateBp?: number };
+}
 
 export async function createProducer(
   db: Db, passwords: PasswordHasher,
@@ -35,7 +38,10 @@ export async function createEvent(db: Db, producerId: string, e: NewEvent, now: 
     const eventId = randomUUID();
     await tx
       .insertInto('events')
-      .values({ id: eventId, producerId, slug: e.slug, title: e.title, description: e.description ?? '', isDemo: e.isDemo ?? false, published: true, createdAt: now })
+      .values({
+        id: eventId, producerId, slug: e.slug, title: e.title, description: e.description ?? '', isDemo: e.isDemo ?? false, published: true, createdAt: now,
+        feePerTicketMinor: e.fees?.perTicketMinor ?? 0, feePerOrderMinor: e.fees?.perOrderMinor ?? 0, feeTaxRateBp: e.fees?.taxRateBp ?? 0,
+      })
       .execute();
     const performances: CreatedEvent['performances'] = [];
     for (const p of e.performances) {
@@ -77,11 +83,12 @@ export async function seedDemo(db: Db, passwords: PasswordHasher, login: { email
     slug: 'hamlet-demo', title: 'Hamlet (demo)', isDemo: true,
     description: 'A demo event: Shakespeare\'s tragedy in a new production. Tickets are not real.',
     venue: { name: 'Demo Playhouse Main Stage', address: '1 Example Street, London', timeZone: 'Europe/London' },
+    fees: { perTicketMinor: 150, taxRateBp: 2000 },
     performances: [14, 15, 21].map((days) => ({
       startsAt: eveningIn(days, now, 19),
       ticketTypes: [
-        { name: 'Adult', priceMinor: 2500, currency: 'GBP', capacity: 120 },
-        { name: 'Student', priceMinor: 1200, currency: 'GBP', capacity: 30 },
+        { name: 'Adult', priceMinor: 2500, currency: 'GBP', capacity: 120, taxRateBp: 2000 },
+        { name: 'Student', priceMinor: 1200, currency: 'GBP', capacity: 30, taxRateBp: 2000 },
       ],
     })),
   }, now);
@@ -89,11 +96,12 @@ export async function seedDemo(db: Db, passwords: PasswordHasher, login: { email
     slug: 'summer-jazz-night-demo', title: 'Summer Jazz Night (demo)', isDemo: true,
     description: 'A demo event: an evening of jazz in the courtyard. Tickets are not real.',
     venue: { name: 'Demo Courtyard', address: 'Beispielplatz 2, Berlin', timeZone: 'Europe/Berlin' },
+    fees: { perOrderMinor: 100, taxRateBp: 1900 },
     performances: [{
       startsAt: eveningIn(30, now, 18),
       ticketTypes: [
-        { name: 'General admission', priceMinor: 1800, currency: 'EUR', capacity: 200 },
-        { name: 'VIP', priceMinor: 4500, currency: 'EUR', capacity: 20 },
+        { name: 'General admission', priceMinor: 1800, currency: 'EUR', capacity: 200, taxRateBp: 700 },
+        { name: 'VIP', priceMinor: 4500, currency: 'EUR', capacity: 20, taxRateBp: 700 },
       ],
     }],
   }, now);

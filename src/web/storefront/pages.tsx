@@ -1,7 +1,7 @@
 import type { CheckoutView } from '../../app/holds.ts';
 import type { BuyerOrderView } from '../../app/orders.ts';
 import type { EventDetail, EventSummary } from '../../app/ports.ts';
-import { formatMoney } from '../../domain/money.ts';
+import { formatMoney, type Money } from '../../domain/money.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
 
@@ -105,18 +105,9 @@ export function CheckoutPage(props: {
       <p>
         <strong>{p.eventTitle}</strong>, <time dateTime={p.startsAt.toISOString()}>{formatInZone(p.startsAt, tz)}</time>, {p.venue.name}
       </p>
-      <div class="table-wrap">
-        <table>
-          <caption class="sr-only">Your tickets</caption>
-          <thead><tr><th scope="col">Ticket</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th></tr></thead>
-          <tbody>
-            {view.hold.lines.map((l) => (
-              <tr><th scope="row">{l.ticketTypeName}</th><td class="num">{l.quantity}</td><td class="num">{formatMoney(l.unitPrice)}</td></tr>
-            ))}
-          </tbody>
-          <tfoot><tr><th scope="row">Total</th><td /><td class="num"><strong>{formatMoney(view.total)}</strong></td></tr></tfoot>
-        </table>
-      </div>
+      <PriceTable caption="Your tickets"
+        rows={view.pricing.lines.map((l) => ({ name: l.description, quantity: l.quantity, unit: l.unitGross, total: l.gross }))}
+        fee={view.pricing.fee?.gross ?? null} total={view.pricing.gross} tax={view.pricing.tax} />
       {props.declined && (
         <div class="notice error" role="alert">
           <p>Your card was declined, and nothing was charged. Your tickets are still held: you can try again with another card.</p>
@@ -142,7 +133,7 @@ export function CheckoutPage(props: {
             <input type="checkbox" name="marketingConsent" value="yes" checked={form.marketingConsent} />
             <span>Let {p.producerName} email me about their events</span>
           </label>
-          <button type="submit">Pay {formatMoney(view.total)}</button>
+          <button type="submit">Pay {formatMoney(view.pricing.gross)}</button>
         </form>
       ) : view.hold.status === 'converted' ? (
         <p class="notice ok">This basket has been paid for. Your tickets are in your confirmation email.</p>
@@ -180,18 +171,9 @@ export function OrderPage(props: { view: BuyerOrderView; token: string; justPaid
         {p.venue.address && `, ${p.venue.address}`}
       </p>
       <p>Status: <strong data-order-status={order.status}>{statusText[order.status] ?? order.status}</strong></p>
-      <div class="table-wrap">
-        <table>
-          <caption class="sr-only">Order lines</caption>
-          <thead><tr><th scope="col">Ticket</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th></tr></thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr><th scope="row">{l.ticketTypeName}</th><td class="num">{l.quantity}</td><td class="num">{formatMoney(l.unitPrice)}</td></tr>
-            ))}
-          </tbody>
-          <tfoot><tr><th scope="row">Total</th><td /><td class="num"><strong>{formatMoney(order.total)}</strong></td></tr></tfoot>
-        </table>
-      </div>
+      <PriceTable caption="Order lines"
+        rows={lines.map((l) => ({ name: l.ticketTypeName, quantity: l.quantity, unit: l.unitGross, total: l.gross }))}
+        fee={order.fee.amount > 0 ? order.fee : null} total={order.total} tax={order.tax} />
       {tickets.length > 0 && (
         <>
           <h2>Your tickets</h2>
@@ -215,5 +197,27 @@ export function OrderPage(props: { view: BuyerOrderView; token: string; justPaid
       )}
       <p class="muted">Keep this page's address private: it opens your tickets. Sold by {p.producerName}.</p>
     </Layout>
+  );
+}
+
+/** The price breakdown, the same on the checkout and the order page: lines, service fee, total, tax. */
+function PriceTable(props: { caption: string; rows: { name: string; quantity: number; unit: Money; total: Money }[]; fee: Money | null; total: Money; tax: Money }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="sr-only">{props.caption}</caption>
+        <thead><tr><th scope="col">Ticket</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th><th scope="col" class="num">Amount</th></tr></thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr><th scope="row">{r.name}</th><td class="num">{r.quantity}</td><td class="num">{formatMoney(r.unit)}</td><td class="num">{formatMoney(r.total)}</td></tr>
+          ))}
+          {props.fee && <tr><th scope="row">Service fee</th><td /><td /><td class="num">{formatMoney(props.fee)}</td></tr>}
+        </tbody>
+        <tfoot>
+          <tr><th scope="row">Total</th><td /><td /><td class="num"><strong data-total={props.total.amount}>{formatMoney(props.total)}</strong></td></tr>
+          {props.tax.amount > 0 && <tr><td colSpan={4} class="num muted">Includes {formatMoney(props.tax)} tax</td></tr>}
+        </tfoot>
+      </table>
+    </div>
   );
 }

@@ -8,7 +8,7 @@ export function holdRepo(db: Db): HoldRepo {
       await db.insertInto('holds').values({ ...hold, status: 'active' }).execute();
       await db
         .insertInto('holdItems')
-        .values(items.map((i) => ({ holdId: hold.id, ticketTypeId: i.ticketTypeId, quantity: i.quantity, unitPriceMinor: i.unitPrice.amount, currency: i.unitPrice.currency })))
+        .values(items.map((i) => ({ holdId: hold.id, ticketTypeId: i.ticketTypeId, quantity: i.quantity, unitPriceMinor: i.unitPrice.amount, currency: i.unitPrice.currency, taxRateBp: i.taxRateBp, taxInclusive: i.taxInclusive })))
         .execute();
     },
     async get(id) {
@@ -18,13 +18,13 @@ export function holdRepo(db: Db): HoldRepo {
         .selectFrom('holdItems as hi')
         .innerJoin('ticketTypes as t', 't.id', 'hi.ticketTypeId')
         .where('hi.holdId', '=', id)
-        .select(['hi.ticketTypeId', 't.name', 'hi.quantity', 'hi.unitPriceMinor', 'hi.currency'])
+        .select(['hi.ticketTypeId', 't.name', 'hi.quantity', 'hi.unitPriceMinor', 'hi.currency', 'hi.taxRateBp', 'hi.taxInclusive'])
         .orderBy('t.sort')
         .orderBy('t.name')
         .execute();
       const hold: Hold = {
         id: h.id, performanceId: h.performanceId, status: h.status as Hold['status'], createdAt: h.createdAt, expiresAt: h.expiresAt,
-        lines: items.map((i) => ({ ticketTypeId: i.ticketTypeId, ticketTypeName: i.name, quantity: i.quantity, unitPrice: money(i.unitPriceMinor, i.currency) })),
+        lines: items.map((i) => ({ ticketTypeId: i.ticketTypeId, ticketTypeName: i.name, quantity: i.quantity, unitPrice: money(i.unitPriceMinor, i.currency), taxRateBp: i.taxRateBp, taxInclusive: i.taxInclusive })),
       };
       return hold;
     },

@@ -39,7 +39,7 @@ export function inventoryRepo(db: Db): InventoryRepo {
         .selectFrom('ticketTypes')
         .where('performanceId', '=', performanceId)
         .where('id', 'in', ticketTypeIds)
-        .select(['id', 'performanceId', 'name', 'priceMinor', 'currency', 'capacity'])
+        .select(['id', 'performanceId', 'name', 'priceMinor', 'currency', 'capacity', 'taxRateBp', 'taxInclusive'])
         .orderBy('id')
         .forUpdate()
         .execute();

@@ -9,24 +9,34 @@ export function orderRecord(r: Selectable<OrdersTable>): OrderRecord {
   return {
     id: r.id, code: r.code, producerId: r.producerId, performanceId: r.performanceId, holdId: r.holdId,
     status: r.status as OrderStatus, buyerName: r.buyerName, buyerEmail: r.buyerEmail, marketingConsent: r.marketingConsent,
-    total: money(r.totalMinor, r.currency), createdAt: r.createdAt, paidAt: r.paidAt,
+    createdAt: r.createdAt, paidAt: r.paidAt,
+    total: money(r.totalMinor, r.currency), net: money(r.netMinor, r.currency), tax: money(r.taxMinor, r.currency),
+    fee: money(r.feeMinor, r.currency), feeTax: money(r.feeTaxMinor, r.currency), feeTaxRateBp: r.feeTaxRateBp,
+    feePerTicket: money(r.feePerTicketMinor, r.currency),
   };
 }
 
 export function orderRepo(db: Db): OrderRepo {
   return {
     async create(o) {
+      const p = o.pricing;
       await db
         .insertInto('orders')
         .values({
           id: o.id, code: o.code, producerId: o.producerId, performanceId: o.performanceId, holdId: o.holdId, status: 'pending',
-          buyerName: o.buyerName, buyerEmail: o.buyerEmail, marketingConsent: o.marketingConsent,
-          totalMinor: o.total.amount, currency: o.total.currency, createdAt: o.createdAt, paidAt: null,
+          buyerName: o.buyerName, buyerEmail: o.buyerEmail, marketingConsent: o.marketingConsent, createdAt: o.createdAt, paidAt: null,
+          totalMinor: p.gross.amount, currency: p.gross.currency, netMinor: p.net.amount, taxMinor: p.tax.amount,
+          feeMinor: p.fee?.gross.amount ?? 0, feeTaxMinor: p.fee?.tax.amount ?? 0, feeTaxRateBp: o.fees.taxRateBp, feePerTicketMinor: o.fees.perTicketMinor,
         })
         .execute();
       await db
         .insertInto('orderLines')
-        .values(o.lines.map((l) => ({ orderId: o.id, ticketTypeId: l.ticketTypeId, quantity: l.quantity, unitPriceMinor: l.unitPrice.amount, currency: l.unitPrice.currency })))
+        .values(
+          p.lines.map((l) => ({
+            orderId: o.id, ticketTypeId: l.ticketTypeId, quantity: l.quantity, unitPriceMinor: l.unitPrice.amount, currency: l.unitPrice.currency,
+            taxRateBp: l.taxRateBp, taxInclusive: l.taxInclusive, unitGrossMinor: l.unitGross.amount, netMinor: l.net.amount, taxMinor: l.tax.amount, grossMinor: l.gross.amount,
+          })),
+        )
         .execute();
     },
     async byHold(holdId) {
@@ -50,11 +60,15 @@ export function orderRepo(db: Db): OrderRepo {
         .selectFrom('orderLines as l')
         .innerJoin('ticketTypes as t', 't.id', 'l.ticketTypeId')
         .where('l.orderId', '=', orderId)
-        .select(['l.ticketTypeId', 't.name', 'l.quantity', 'l.unitPriceMinor', 'l.currency'])
+        .select(['l.ticketTypeId', 't.name', 'l.quantity', 'l.unitPriceMinor', 'l.currency', 'l.taxRateBp', 'l.taxInclusive', 'l.unitGrossMinor', 'l.netMinor', 'l.taxMinor', 'l.grossMinor'])
         .orderBy('t.sort')
         .orderBy('t.name')
         .execute();
-      return rows.map((r) => ({ ticketTypeId: r.ticketTypeId, ticketTypeName: r.name, quantity: r.quantity, unitPrice: money(r.unitPriceMinor, r.currency) }));
+      return rows.map((r) => ({
+        ticketTypeId: r.ticketTypeId, ticketTypeName: r.name, quantity: r.quantity, unitPrice: money(r.unitPriceMinor, r.currency),
+        unitGross: money(r.unitGrossMinor, r.currency), taxRateBp: r.taxRateBp, taxInclusive: r.taxInclusive,
+        net: money(r.netMinor, r.currency), tax: money(r.taxMinor, r.currency), gross: money(r.grossMinor, r.currency),
+      }));
     },
     async listForProducer(producerId) {
       const rows = await db
