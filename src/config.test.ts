@@ -34,6 +34,7 @@ describe('loadConfig defaults', () => {
       seedDemo: true,
       logLevel: 'info',
       payments: { kind: 'test' },
+      trustedProxies: [],
     });
   });
 
@@ -241,5 +242,12 @@ describe('loadConfig errors', () => {
     const message = configError({ PORT: 'abc', STRIPE_SECRET_KEY: STRIPE_KEY });
     expect(message).toMatch(/^ {2}PORT: /m);
     expect(message).toMatch(/^ {2}STRIPE_WEBHOOK_SECRET: /m);
+  });
+});
+
+describe('trusted proxies', () => {
+  it('reads them as a list, and refuses anything that is not an address', () => {
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,::1' }).trustedProxies).toEqual(['10.0.0.1', '192.168.0.0/16', '::1']);
+    expect(() => loadConfig({ TRUSTED_PROXIES: 'proxy.example.org' })).toThrow(/TRUSTED_PROXIES/);
   });
 });

@@ -31,6 +31,8 @@ export const settingsSchema = z.object({
   SECRET_KEY_FILE: z.string().min(1).optional().describe('File holding the master secret. Default DATA_DIR/secret.key, generated on first start.'),
   HOLD_MINUTES: z.string().trim().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number).pipe(z.number().min(1).max(120)).default(10).describe('How long a basket holds its tickets.'),
   SEED_DEMO: boolish.default(true).describe('On an empty database, create the demo producer and events.'),
+  TRUSTED_PROXIES: z.string().regex(/^[0-9a-fA-F.:/, ]+$/, 'must be a comma-separated list of IP addresses or CIDR ranges').optional()
+    .describe('Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated addresses or CIDR ranges). Default: none.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_…)').optional()
     .describe('Stripe secret key. With STRIPE_WEBHOOK_SECRET, buyers pay on Stripe Checkout instead of the built-in test provider.'),
@@ -53,6 +55,8 @@ export interface Config {
   holdMinutes: number;
   seedDemo: boolean;
   logLevel: Settings['LOG_LEVEL'];
+  /** Proxies whose forwarding headers are believed; the client IP and protocol come from them only. */
+  trustedProxies: string[];
   payments: { kind: 'stripe'; secretKey: string; webhookSecret: string } | { kind: 'test' };
 }
 
@@ -91,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     holdMinutes: s.HOLD_MINUTES,
     seedDemo: s.SEED_DEMO,
     logLevel: s.LOG_LEVEL,
+    trustedProxies: (s.TRUSTED_PROXIES ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     payments: s.STRIPE_SECRET_KEY && s.STRIPE_WEBHOOK_SECRET
       ? { kind: 'stripe', secretKey: s.STRIPE_SECRET_KEY, webhookSecret: s.STRIPE_WEBHOOK_SECRET }
       : { kind: 'test' },

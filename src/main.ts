@@ -65,6 +65,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     app: deps, logger, testProvider: test, assets: await buildAssets(),
     // The checkout form's redirect goes to the provider's page, and browsers hold redirects to form-action.
     formActions: config.payments.kind === 'stripe' ? [STRIPE_CHECKOUT_ORIGIN] : [],
+    trustedProxies: config.trustedProxies,
     session: { secureCookies: config.baseUrl.startsWith('https:'), csrfKey: keys.derive('csrf:v1') },
     devOutbox: config.devMailbox ? devOutboxReader(db) : null,
   });

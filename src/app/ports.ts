@@ -161,6 +161,28 @@ export interface AccountRepo {
   doorPerformances(producerId: string, now: Date): Promise<DoorPerformance[]>;
 }
 
+/** One access to personal data, for the audit trail (DOMAIN.md: every staff read, export, disclosure, erasure). */
+export interface AuditEntryInput {
+  actorKind: 'producer_user' | 'platform_staff' | 'buyer' | 'system';
+  actorId: string | null;
+  producerId: string | null;
+  /** What was done, e.g. 'order.view', 'attendees.export', 'disclosure.export', 'buyer.erase'. */
+  action: string;
+  /** Whose data: an order id, or another subject reference. Never a name or an email. */
+  subject: string;
+  reason: string;
+  detail?: Record<string, string | number | boolean | null>;
+  at: Date;
+}
+export interface AuditEntry extends Omit<AuditEntryInput, 'detail'> { seq: number; id: string; detail: string; prevHash: string; hash: string }
+export interface AuditLog {
+  /** Appends one entry to the hash chain, in the caller's transaction. */
+  record(entry: AuditEntryInput): Promise<void>;
+  /** Entries in order, from `afterSeq`, to verify the chain or to show them. */
+  entries(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  forProducer(producerId: string, limit: number): Promise<AuditEntry[]>;
+}
+
 export interface Repos {
   catalog: CatalogRepo;
   inventory: InventoryRepo;
@@ -171,6 +193,7 @@ export interface Repos {
   checkIns: CheckInRepo;
   mails: MailRepo;
   accounts: AccountRepo;
+  audit: AuditLog;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */

@@ -4,8 +4,13 @@ import type { AppDeps } from './deps.ts';
 import type { OrderRecord, PaymentIssue, PaymentRecord, PerformanceContext, ProducerOrderRow, SessionUser, TicketRecord } from './ports.ts';
 
 /** A producer's own orders, and only those: the query is scoped by the signed-in user's producer. */
-export function producerOrders(deps: AppDeps, user: SessionUser): Promise<ProducerOrderRow[]> {
-  return deps.store.orders.listForProducer(user.producerId);
+export async function producerOrders(deps: AppDeps, user: SessionUser): Promise<ProducerOrderRow[]> {
+  const orders = await deps.store.orders.listForProducer(user.producerId);
+  await deps.store.audit.record({
+    actorKind: 'producer_user', actorId: user.userId, producerId: user.producerId, action: 'orders.list',
+    subject: `producer:${user.producerId}`, reason: 'order list in the producer workspace', detail: { rows: orders.length }, at: deps.clock.now(),
+  });
+  return orders;
 }
 
 export interface ProducerOrderDetail {
@@ -21,6 +26,10 @@ export async function producerOrder(deps: AppDeps, user: SessionUser, orderId: s
   if (!may(user.role, 'orders.read')) return fail('forbidden', 'Your role cannot see orders.');
   const order = await deps.store.orders.byId(orderId);
   if (!order || order.producerId !== user.producerId) return fail('not_found', 'There is no such order.');
+  await deps.store.audit.record({
+    actorKind: 'producer_user', actorId: user.userId, producerId: user.producerId, action: 'order.view',
+    subject: `order:${order.id}`, reason: 'order detail in the producer workspace', at: deps.clock.now(),
+  });
   return ok({
     order,
     performance: (await deps.store.catalog.performanceContext(order.performanceId))!,

@@ -17,6 +17,8 @@ export interface ServerOptions extends WebDeps {
   testProvider: TestProvider | null;
   /** Origins the checkout may redirect a form submission to (the payment provider's page). */
   formActions: string[];
+  /** Reverse proxies whose X-Forwarded-* headers are believed; nobody else's are. */
+  trustedProxies: string[];
 }
 
 /**
@@ -29,6 +31,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     genReqId: () => randomUUID(),
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    // request.ip and request.protocol honour X-Forwarded-For/-Proto only from these addresses.
+    trustProxy: opts.trustedProxies.length > 0 ? opts.trustedProxies : false,
   });
   registerSecurityHeaders(app, { formActions: opts.formActions, https: opts.session.secureCookies });
   await app.register(formbody, { bodyLimit: 16 * 1024 });

@@ -39,6 +39,13 @@ export async function freshDatabase(kind: DbKind, opts: { poolSize?: number } = 
       await db.destroy();
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
+      // pg's pool.end() resolves before its sockets have closed; forcing the drop then would kill
+      // connections that are still saying goodbye, and their clients would throw. Wait for them.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await a.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
     },

@@ -56,6 +56,12 @@ export interface TestpaySessionsTable {
   status: string; refundedMinor: Generated<number>; createdAt: Timestamp; idempotencyKey: string | null; expiresAt: Timestamp | null;
 }
 
+export interface AuditEntriesTable {
+  seq: number; id: string; at: Timestamp; actorKind: string; actorId: string | null; producerId: string | null;
+  action: string; subject: string; reason: string; detail: string; prevHash: string; hash: string;
+}
+export interface AuditHeadTable { id: number; seq: number; hash: string }
+
 export interface Database {
   producers: ProducersTable;
   users: UsersTable;
@@ -78,4 +84,6 @@ export interface Database {
   testpayRefunds: TestpayRefundsTable;
   paymentIssues: PaymentIssuesTable;
   refunds: RefundsTable;
+  auditEntries: AuditEntriesTable;
+  auditHead: AuditHeadTable;
 }

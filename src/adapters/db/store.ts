@@ -1,6 +1,7 @@
 import type { Repos, Store } from '../../app/ports.ts';
 import type { Db } from './connect.ts';
 import { accountRepo } from './repos/accounts.ts';
+import { auditLog } from './repos/audit.ts';
 import { catalogRepo } from './repos/catalog.ts';
 import { holdRepo } from './repos/holds.ts';
 import { inventoryRepo } from './repos/inventory.ts';
@@ -20,6 +21,7 @@ function repos(db: Db): Repos {
     checkIns: checkInRepo(db),
     mails: mailRepo(db),
     accounts: accountRepo(db),
+    audit: auditLog(db),
   };
 }
 
