@@ -3,7 +3,10 @@ import type { ColumnType, Generated } from 'kysely';
 /** Column names are snake_case in SQL and camelCase here (Kysely's CamelCasePlugin). */
 type Timestamp = ColumnType<Date, Date, Date>;
 
-export interface ProducersTable { id: string; name: string; slug: string; isDemo: boolean; createdAt: Timestamp }
+export interface ProducersTable {
+  id: string; name: string; slug: string; isDemo: boolean; createdAt: Timestamp;
+  legalName: Generated<string>; legalAddress: Generated<string>; vatId: string | null;
+}
 export interface UsersTable {
   id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Timestamp;
 }
@@ -42,6 +45,12 @@ export interface MailsTable {
   id: string; producerId: string; orderId: string; kind: string; status: string; attempts: Generated<number>;
   lastError: string | null; createdAt: Timestamp; sentAt: Timestamp | null; claimedAt: Generated<Date | null>;
 }
+/** The number the next receipt or credit note of a producer gets. */
+export interface DocumentSequencesTable { producerId: string; kind: string; nextNumber: number }
+export interface ReceiptsTable {
+  id: string; producerId: string; orderId: string; kind: string; number: number; formatted: string;
+  issuedAt: Timestamp; grossMinor: number; currency: string; refersTo: string | null;
+}
 export interface DevOutboxTable { id: string; toAddress: string; subject: string; textBody: string; raw: Uint8Array; createdAt: Timestamp }
 export interface TestpaySessionsTable {
   id: string; merchantReference: string; amountMinor: number; currency: string; description: string; returnUrl: string;
@@ -70,4 +79,6 @@ export interface Database {
   testpayRefunds: TestpayRefundsTable;
   paymentIssues: PaymentIssuesTable;
   refunds: RefundsTable;
+  documentSequences: DocumentSequencesTable;
+  receipts: ReceiptsTable;
 }

@@ -7,6 +7,7 @@ import { inventoryRepo } from './repos/inventory.ts';
 import { mailRepo } from './repos/mails.ts';
 import { orderRepo } from './repos/orders.ts';
 import { paymentRepo } from './repos/payments.ts';
+import { receiptRepo } from './repos/receipts.ts';
 import { checkInRepo, ticketRepo } from './repos/tickets.ts';
 
 function repos(db: Db): Repos {
@@ -20,6 +21,7 @@ function repos(db: Db): Repos {
     checkIns: checkInRepo(db),
     mails: mailRepo(db),
     accounts: accountRepo(db),
+    receipts: receiptRepo(db),
   };
 }
 
