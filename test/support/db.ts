@@ -39,6 +39,13 @@ export async function freshDatabase(kind: DbKind, opts: { poolSize?: number } = 
       await db.destroy();
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
+      // pg's pool.end() returns before its clients have hung up. Forcing the drop then would kill
+      // backends still closing, and their clients would raise an error that nobody listens to.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await a.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
     },
