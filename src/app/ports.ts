@@ -250,7 +250,7 @@ export interface Keys {
 /** A receipt (on payment) or a credit note (on refund), as the PDF shows it. Amounts are gross unless named. */
 export interface ReceiptDocument {
   kind: 'receipt' | 'credit_note';
-  /** Formatted, e.g. "R-2027-000123" or "CN-2027-000007". */
+  /** Formatted, e.g. "R-000123" or "CN-000007" (no year: a producer's series never restarts). */
   number: string;
   issuedAt: Date;
   timeZone: string;
