@@ -182,6 +182,21 @@ export interface AuditLog {
   entries(afterSeq: number, limit: number): Promise<AuditEntry[]>;
   forProducer(producerId: string, limit: number): Promise<AuditEntry[]>;
 }
+export interface ReceiptRecord {
+  id: string; producerId: string; orderId: string; kind: ReceiptDocument['kind']; number: number; formatted: string;
+  issuedAt: Date; gross: Money; refersTo: string | null;
+}
+export interface ReceiptRepo {
+  /**
+   * Issues a receipt or credit note with the producer's next number of that kind (R-000001, CN-000001).
+   * Call it in the transaction that makes the document due, late in it: the producer's counter stays
+   * locked until that transaction ends, and a rollback gives the number back, so there is never a gap.
+   */
+  issue(r: { id: string; producerId: string; orderId: string; kind: ReceiptDocument['kind']; gross: Money; issuedAt: Date; refersTo?: string }): Promise<{ number: number; formatted: string }>;
+  forOrder(orderId: string): Promise<ReceiptRecord[]>;
+  /** The seller as a receipt names it; the display name when no legal name is set. Null for an unknown producer. */
+  legalDetails(producerId: string): Promise<ReceiptDocument['seller'] | null>;
+}
 
 export interface Repos {
   catalog: CatalogRepo;
@@ -194,6 +209,7 @@ export interface Repos {
   mails: MailRepo;
   accounts: AccountRepo;
   audit: AuditLog;
+  receipts: ReceiptRepo;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */
@@ -266,7 +282,7 @@ export interface Keys {
 /** A receipt (on payment) or a credit note (on refund), as the PDF shows it. Amounts are gross unless named. */
 export interface ReceiptDocument {
   kind: 'receipt' | 'credit_note';
-  /** Formatted, e.g. "R-2027-000123" or "CN-2027-000007". */
+  /** Formatted, e.g. "R-000123" or "CN-000007" (no year: a producer's series never restarts). */
   number: string;
   issuedAt: Date;
   timeZone: string;

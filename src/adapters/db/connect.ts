@@ -17,6 +17,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   const plugins = [new CamelCasePlugin()];
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle connection that the server closes (a restart, a failover) is dropped from the pool and
+    // replaced on demand; without a listener its 'error' would end the process.
+    pool.on('error', () => {});
     // Surface an unreachable database at start, not at the first request.
     const client = await pool.connect();
     client.release();

@@ -3,7 +3,10 @@ import type { ColumnType, Generated } from 'kysely';
 /** Column names are snake_case in SQL and camelCase here (Kysely's CamelCasePlugin). */
 type Timestamp = ColumnType<Date, Date, Date>;
 
-export interface ProducersTable { id: string; name: string; slug: string; isDemo: boolean; createdAt: Timestamp }
+export interface ProducersTable {
+  id: string; name: string; slug: string; isDemo: boolean; createdAt: Timestamp;
+  legalName: Generated<string>; legalAddress: Generated<string>; vatId: string | null;
+}
 export interface UsersTable {
   id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Timestamp;
 }
@@ -26,7 +29,7 @@ export interface OrdersTable {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: string;
   buyerName: string; buyerEmail: string; marketingConsent: boolean; totalMinor: number; currency: string;
   createdAt: Timestamp; paidAt: Timestamp | null;
-  netMinor: number; taxMinor: number; feeMinor: number; feeTaxMinor: number; feeTaxRateBp: number; feePerTicketMinor: number;
+  netMinor: Generated<number>; taxMinor: Generated<number>; feeMinor: Generated<number>; feeTaxMinor: Generated<number>; feeTaxRateBp: Generated<number>; feePerTicketMinor: Generated<number>;
 }
 export interface OrderLinesTable {
   orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string;
@@ -49,6 +52,12 @@ export interface CheckInsTable { id: string; ticketId: string; performanceId: st
 export interface MailsTable {
   id: string; producerId: string; orderId: string; kind: string; status: string; attempts: Generated<number>;
   lastError: string | null; createdAt: Timestamp; sentAt: Timestamp | null; claimedAt: Generated<Date | null>;
+}
+/** The number the next receipt or credit note of a producer gets. */
+export interface DocumentSequencesTable { producerId: string; kind: string; nextNumber: number }
+export interface ReceiptsTable {
+  id: string; producerId: string; orderId: string; kind: string; number: number; formatted: string;
+  issuedAt: Timestamp; grossMinor: number; currency: string; refersTo: string | null;
 }
 export interface DevOutboxTable { id: string; toAddress: string; subject: string; textBody: string; raw: Uint8Array; createdAt: Timestamp }
 export interface TestpaySessionsTable {
@@ -86,4 +95,6 @@ export interface Database {
   refunds: RefundsTable;
   auditEntries: AuditEntriesTable;
   auditHead: AuditHeadTable;
+  documentSequences: DocumentSequencesTable;
+  receipts: ReceiptsTable;
 }

@@ -8,6 +8,7 @@ import { inventoryRepo } from './repos/inventory.ts';
 import { mailRepo } from './repos/mails.ts';
 import { orderRepo } from './repos/orders.ts';
 import { paymentRepo } from './repos/payments.ts';
+import { receiptRepo } from './repos/receipts.ts';
 import { checkInRepo, ticketRepo } from './repos/tickets.ts';
 
 function repos(db: Db): Repos {
@@ -22,6 +23,7 @@ function repos(db: Db): Repos {
     mails: mailRepo(db),
     accounts: accountRepo(db),
     audit: auditLog(db),
+    receipts: receiptRepo(db),
   };
 }
 
