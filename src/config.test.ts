@@ -35,6 +35,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       payments: { kind: 'test' },
       trustedProxies: [],
+      retention: { ipDays: 90, buyerDataMonths: 24, abandonedDays: 30 },
     });
   });
 
@@ -249,5 +250,13 @@ describe('trusted proxies', () => {
   it('reads them as a list, and refuses anything that is not an address', () => {
     expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,::1' }).trustedProxies).toEqual(['10.0.0.1', '192.168.0.0/16', '::1']);
     expect(() => loadConfig({ TRUSTED_PROXIES: 'proxy.example.org' })).toThrow(/TRUSTED_PROXIES/);
+  });
+});
+
+describe('retention periods', () => {
+  it('default to 90 days for IP data, 24 months for buyer data, 30 days for abandoned baskets, and can be set', () => {
+    expect(loadConfig({ RETENTION_IP_DAYS: '30', RETENTION_BUYER_MONTHS: '6', RETENTION_ABANDONED_DAYS: '7' }).retention).toEqual({ ipDays: 30, buyerDataMonths: 6, abandonedDays: 7 });
+    expect(() => loadConfig({ RETENTION_IP_DAYS: '0' })).toThrow(/RETENTION_IP_DAYS/);
+    expect(() => loadConfig({ RETENTION_BUYER_MONTHS: 'forever' })).toThrow(/RETENTION_BUYER_MONTHS/);
   });
 });

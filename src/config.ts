@@ -33,6 +33,12 @@ export const settingsSchema = z.object({
   SEED_DEMO: boolish.default(true).describe('On an empty database, create the demo producer and events.'),
   TRUSTED_PROXIES: z.string().regex(/^[0-9a-fA-F.:/, ]+$/, 'must be a comma-separated list of IP addresses or CIDR ranges').optional()
     .describe('Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated addresses or CIDR ranges). Default: none.'),
+  RETENTION_IP_DAYS: z.string().trim().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().min(1).max(3650)).default(90)
+    .describe('Days after an order or log-in that its IP address, ISP and ASN are erased.'),
+  RETENTION_BUYER_MONTHS: z.string().trim().regex(/^\d+$/, 'must be a whole number of months').transform(Number).pipe(z.number().min(1).max(120)).default(24)
+    .describe("Months after an event's last performance that its buyers' personal data is anonymised (orders are kept, anonymised, for accounting)."),
+  RETENTION_ABANDONED_DAYS: z.string().trim().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().min(1).max(3650)).default(30)
+    .describe('Days after which abandoned holds, unpaid orders and sent outbox mail are deleted.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_…)').optional()
     .describe('Stripe secret key. With STRIPE_WEBHOOK_SECRET, buyers pay on Stripe Checkout instead of the built-in test provider.'),
@@ -57,6 +63,8 @@ export interface Config {
   logLevel: Settings['LOG_LEVEL'];
   /** Proxies whose forwarding headers are believed; the client IP and protocol come from them only. */
   trustedProxies: string[];
+  /** How long personal data is kept (the privacy page shows these; the retention job applies them). */
+  retention: { ipDays: number; buyerDataMonths: number; abandonedDays: number };
   payments: { kind: 'stripe'; secretKey: string; webhookSecret: string } | { kind: 'test' };
 }
 
@@ -96,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     seedDemo: s.SEED_DEMO,
     logLevel: s.LOG_LEVEL,
     trustedProxies: (s.TRUSTED_PROXIES ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    retention: { ipDays: s.RETENTION_IP_DAYS, buyerDataMonths: s.RETENTION_BUYER_MONTHS, abandonedDays: s.RETENTION_ABANDONED_DAYS },
     payments: s.STRIPE_SECRET_KEY && s.STRIPE_WEBHOOK_SECRET
       ? { kind: 'stripe', secretKey: s.STRIPE_SECRET_KEY, webhookSecret: s.STRIPE_WEBHOOK_SECRET }
       : { kind: 'test' },
