@@ -13,6 +13,7 @@ import { devOutboxMailer, devOutboxReader } from './adapters/mail/devOutbox.ts';
 import { smtpMailer } from './adapters/mail/smtp.ts';
 import { type TestProvider, testProvider } from './adapters/payments/testProvider.ts';
 import { pdfkitTickets } from './adapters/pdf/ticketPdf.ts';
+import { pdfkitReceipts } from './adapters/pdf/receiptPdf.ts';
 import { STRIPE_CHECKOUT_ORIGIN, stripeProvider } from './adapters/payments/stripe.ts';
 import type { AppDeps } from './app/deps.ts';
 import { dispatchMails } from './app/mail.ts';
@@ -58,7 +59,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
   const smtp = config.mail.kind === 'smtp' ? smtpMailer(config.mail.url, config.mail.from) : null;
   const mailer = overrides.mailer ?? smtp ?? devOutboxMailer(db, config.mail.from, () => clock.now());
   const deps: AppDeps = {
-    store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), keys, passwords: scryptHasher(), log: logger,
+    store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: scryptHasher(), log: logger,
     settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes },
   };
   const server = await buildServer({

@@ -1,4 +1,4 @@
-import type { Clock, Keys, Mailer, PasswordHasher, PaymentProvider, Store, TicketPdfRenderer } from './ports.ts';
+import type { Clock, Keys, Mailer, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, Store, TicketPdfRenderer } from './ports.ts';
 
 /** What the use cases are given at start. main.ts builds it; tests build it with their own adapters. */
 export interface AppDeps {
@@ -7,6 +7,7 @@ export interface AppDeps {
   payments: PaymentProvider;
   mailer: Mailer;
   pdf: TicketPdfRenderer;
+  receiptPdf: ReceiptPdfRenderer;
   keys: Keys;
   passwords: PasswordHasher;
   log: AppLogger;

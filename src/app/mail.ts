@@ -2,7 +2,8 @@ import { formatMoney } from '../domain/money.ts';
 import { formatInZone } from '../domain/time.ts';
 import type { AppDeps } from './deps.ts';
 import { buyerOrder, ticketPdfFor, type BuyerOrderView } from './orders.ts';
-import type { OutgoingMail } from './ports.ts';
+import type { Attachment, OutgoingMail } from './ports.ts';
+import { receiptPdf } from './receipts.ts';
 
 const MAX_ATTEMPTS = 5;
 const running = new WeakMap<AppDeps, Promise<number>>();
@@ -49,11 +50,21 @@ async function drain(deps: AppDeps): Promise<number> {
 async function compose(deps: AppDeps, kind: string, orderId: string): Promise<OutgoingMail> {
   const view = await buyerOrder(deps, orderId, deps.keys.orderLinkToken(orderId));
   if (!view.ok) throw new Error(`order ${orderId} not found for mail`);
-  const template = kind.split(':')[0];
+  const [template, documentId] = kind.split(':');
+  const documents = await deps.store.receipts.forOrder(orderId);
+  const attach = async (kindOf: 'receipt' | 'credit_note', id?: string): Promise<Attachment[]> => {
+    const doc = documents.find((d) => d.kind === kindOf && (id === undefined || d.id === id));
+    if (!doc) return [];
+    const { filename, content } = await receiptPdf(deps, doc);
+    return [{ filename, contentType: 'application/pdf', content }];
+  };
   switch (template) {
     case 'order_confirmation': {
       const pdf = await ticketPdfFor(deps, view.value);
-      return { ...confirmationMail(view.value), attachments: [{ filename: `tickets-${view.value.order.code}.pdf`, contentType: 'application/pdf', content: pdf }] };
+      return {
+        ...confirmationMail(view.value),
+        attachments: [{ filename: `tickets-${view.value.order.code}.pdf`, contentType: 'application/pdf', content: pdf }, ...(await attach('receipt'))],
+      };
     }
     case 'payment_refunded':
       return { ...noticeMail(view.value, `Your payment for ${view.value.performance.eventTitle} was refunded`, [
@@ -63,13 +74,13 @@ async function compose(deps: AppDeps, kind: string, orderId: string): Promise<Ou
     case 'order_refunded':
       return { ...noticeMail(view.value, `Refund for your order ${view.value.order.code}`, [
         `${view.value.performance.producerName} has refunded ${view.value.order.status === 'refunded' ? 'your order' : 'part of your order'}.`,
-        'Refunded tickets are no longer valid at the door. Your order page shows what is still valid.',
-      ]), attachments: [] };
+        'Refunded tickets are no longer valid at the door. Your order page shows what is still valid. The credit note is attached.',
+      ]), attachments: await attach('credit_note', documentId) };
     case 'performance_cancelled':
       return { ...noticeMail(view.value, `Cancelled: ${view.value.performance.eventTitle}`, [
         `${view.value.performance.producerName} has cancelled the performance you had tickets for.`,
-        'Your order has been refunded in full; your tickets are no longer valid. It can take a few days to show on your statement.',
-      ]), attachments: [] };
+        'Your order has been refunded in full; your tickets are no longer valid. It can take a few days to show on your statement. The credit note is attached.',
+      ]), attachments: await attach('credit_note', documentId) };
     default:
       throw new Error(`no template for mail kind ${kind}`);
   }

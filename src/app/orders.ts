@@ -2,13 +2,15 @@ import { timingSafeEqual } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { encodeTicketCode } from '../domain/ticketCode.ts';
 import type { AppDeps } from './deps.ts';
-import type { OrderLine, OrderRecord, PerformanceContext, TicketRecord } from './ports.ts';
+import type { OrderLine, OrderRecord, PerformanceContext, ReceiptRecord, TicketRecord } from './ports.ts';
+import { receiptPdf } from './receipts.ts';
 
 export interface BuyerOrderView {
   order: OrderRecord;
   performance: PerformanceContext;
   lines: OrderLine[];
   tickets: (TicketRecord & { code: string })[];
+  documents: ReceiptRecord[];
   link: string;
 }
 
@@ -34,7 +36,9 @@ export async function buyerOrder(deps: AppDeps, orderId: string, token: string):
     ...t,
     code: encodeTicketCode({ ticketId: t.id, performanceNumber: performance.number }, privateKey),
   }));
-  return ok({ order, performance, lines: await deps.store.orders.lines(order.id), tickets, link: orderLink(deps, order.id) });
+  return ok({
+    order, performance, lines: await deps.store.orders.lines(order.id), tickets, documents: await deps.store.receipts.forOrder(order.id), link: orderLink(deps, order.id),
+  });
 }
 
 export async function ticketPdfFor(deps: AppDeps, view: BuyerOrderView): Promise<Buffer> {
@@ -51,4 +55,14 @@ export async function ticketPdf(deps: AppDeps, orderId: string, token: string): 
   if (!view.ok) return view;
   if (view.value.order.status !== 'paid' || view.value.tickets.length === 0) return fail('not_found', 'This order has no tickets to download.');
   return ok({ pdf: await ticketPdfFor(deps, view.value), filename: `tickets-${view.value.order.code}.pdf` });
+}
+
+/** A receipt or credit note of the order, through the order's secret link. */
+export async function orderDocument(deps: AppDeps, orderId: string, token: string, documentId: string): Promise<Result<{ pdf: Buffer; filename: string }>> {
+  const view = await buyerOrder(deps, orderId, token);
+  if (!view.ok) return view;
+  const doc = view.value.documents.find((d) => d.id === documentId);
+  if (!doc) return fail('not_found', 'This order has no such document.');
+  const { filename, content } = await receiptPdf(deps, doc);
+  return ok({ pdf: content, filename });
 }

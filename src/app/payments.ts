@@ -6,6 +6,7 @@ import { transitionOrder } from '../domain/order.ts';
 import { canTransitionPayment, refundStatus } from '../domain/payment.ts';
 import { TICKET_ID_BYTES } from '../domain/ticketCode.ts';
 import { errorText } from './checkout.ts';
+import { issueCreditNote, issueReceipt } from './receipts.ts';
 import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import type { OrderRecord, PaymentOutcome, PaymentRecord, Repos } from './ports.ts';
@@ -162,6 +163,7 @@ async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, paymen
       })),
     ),
   );
+  await issueReceipt(tx, order, now);
   await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
   deps.log.info({ orderId: order.id, paymentId: payment.id }, 'order paid, tickets issued');
   return true;
@@ -174,8 +176,9 @@ async function recordProviderRefund(deps: AppDeps, tx: Repos, order: OrderRecord
   if (!canTransitionPayment(payment.status, status)) return;
   await tx.payments.setStatus(payment.id, status, now, total);
   if (status === 'refunded' && (order.status === 'paid' || order.status === 'partially_refunded')) {
-    await tx.tickets.voidTickets(order.id, null);
+    const voided = await tx.tickets.voidTickets(order.id, null);
     await tx.orders.setStatus(order.id, 'refunded');
+    await issueCreditNote(tx, order, voided, true, money(total.amount - payment.refunded.amount, total.currency), now);
   } else if (status === 'partially_refunded') {
     await tx.payments.recordIssue({
       id: randomUUID(), producerId: order.producerId, paymentId: payment.id, kind: 'partial_refund_at_provider', createdAt: now,

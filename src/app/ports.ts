@@ -184,15 +184,20 @@ export interface AuditLog {
 }
 export interface ReceiptRecord {
   id: string; producerId: string; orderId: string; kind: ReceiptDocument['kind']; number: number; formatted: string;
-  issuedAt: Date; gross: Money; refersTo: string | null;
+  issuedAt: Date; gross: Money; refersTo: string | null; content: ReceiptContent;
 }
+/** What a receipt or credit note says, fixed when it is issued. No buyer data: that comes from the order. */
+export type ReceiptContent = Pick<ReceiptDocument, 'seller' | 'lines' | 'taxByRate' | 'net' | 'tax' | 'gross'>;
 export interface ReceiptRepo {
   /**
    * Issues a receipt or credit note with the producer's next number of that kind (R-000001, CN-000001).
    * Call it in the transaction that makes the document due, late in it: the producer's counter stays
    * locked until that transaction ends, and a rollback gives the number back, so there is never a gap.
    */
-  issue(r: { id: string; producerId: string; orderId: string; kind: ReceiptDocument['kind']; gross: Money; issuedAt: Date; refersTo?: string }): Promise<{ number: number; formatted: string }>;
+  issue(r: {
+    id: string; producerId: string; orderId: string; kind: ReceiptDocument['kind']; gross: Money; issuedAt: Date; refersTo?: string;
+    content: ReceiptContent;
+  }): Promise<{ number: number; formatted: string }>;
   forOrder(orderId: string): Promise<ReceiptRecord[]>;
   /** The seller as a receipt names it; the display name when no legal name is set. Null for an unknown producer. */
   legalDetails(producerId: string): Promise<ReceiptDocument['seller'] | null>;

@@ -8,6 +8,7 @@ import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import { refundThroughProvider } from './payments.ts';
 import type { OrderRecord, PaymentRecord, SessionUser } from './ports.ts';
+import { issueCreditNote } from './receipts.ts';
 import { transact } from './transact.ts';
 
 const notFound = fail('not_found', 'There is no such order.');
@@ -50,13 +51,15 @@ export async function refundOrder(
   const refunded = await refundThroughProvider(deps, payment, money(amount, payment.amount.currency), key);
   if (!refunded.ok) return refunded;
 
-  const voided = await voidAndMail(deps, order, chosen, `order_refunded:${key}`);
+  const voided = await voidAndMail(deps, order, chosen, 'order_refunded', 'refunded', money(amount, payment.amount.currency));
   deps.log.info({ orderId: order.id, userId: user.userId, tickets: voided }, 'order refunded by producer');
   return ok({ refunded: money(amount, payment.amount.currency), ticketsVoided: voided });
 }
 
+/** Voids the tickets, moves the order on, issues the credit note and queues the buyer's mail carrying it, in one transaction. */
 async function voidAndMail(
-  deps: AppDeps, order: OrderRecord, ticketIds: string[] | null, mailKind: string, whenNoneLeft: 'refunded' | 'cancelled' = 'refunded',
+  deps: AppDeps, order: OrderRecord, ticketIds: string[] | null, template: 'order_refunded' | 'performance_cancelled',
+  whenNoneLeft: 'refunded' | 'cancelled', refunded: Money,
 ): Promise<number> {
   const now = deps.clock.now();
   const result = await transact(deps.store, async (tx) => {
@@ -66,7 +69,8 @@ async function voidAndMail(
       const left = (await tx.tickets.byOrder(order.id)).filter((t) => t.status === 'valid').length;
       const next = transitionOrder(current.status, left === 0 ? whenNoneLeft : 'partially_refunded');
       if (next.ok) await tx.orders.setStatus(order.id, next.value);
-      await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: mailKind, createdAt: now });
+      const creditNote = await issueCreditNote(tx, current, voided, left === 0, refunded, now);
+      await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: `${template}:${creditNote ?? randomUUID()}`, createdAt: now });
     }
     return ok(voided.length);
   });
@@ -100,15 +104,15 @@ export async function cancelPerformance(
     }
     if (order.status !== 'paid' && order.status !== 'partially_refunded') continue;
     const payment = paidPayment(await deps.store.payments.forOrder(order.id));
+    const left = payment ? money(payment.amount.amount - payment.refunded.amount, payment.amount.currency) : money(0, order.total.currency);
     if (payment) {
-      const left = money(payment.amount.amount - payment.refunded.amount, payment.amount.currency);
       const refunded = await refundThroughProvider(deps, payment, left, `cancel:${performanceId}:${order.id}`);
       if (!refunded.ok) {
         failed++;
         continue;
       }
     }
-    await voidAndMail(deps, order, null, 'performance_cancelled', 'cancelled');
+    await voidAndMail(deps, order, null, 'performance_cancelled', 'cancelled', left);
     refundedOrders++;
   }
   deps.log.info({ performanceId, userId: user.userId, refundedOrders, failed }, 'performance cancelled');

@@ -7,7 +7,7 @@ import { confirmPaymentReturn } from '../app/payments.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { doorPerformances, scanTicket } from '../app/door.ts';
 import { checkoutView, placeHold } from '../app/holds.ts';
-import { buyerOrder, ticketPdf } from '../app/orders.ts';
+import { buyerOrder, orderDocument, ticketPdf } from '../app/orders.ts';
 import { eventPage, listUpcomingEvents } from '../app/storefront.ts';
 import type { devOutboxReader } from '../adapters/mail/devOutbox.ts';
 import { statusOf } from '../http/errors.ts';
@@ -126,6 +126,13 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     const pdf = await ticketPdf(deps, req.params.orderId, req.params.token);
     if (!pdf.ok) return failurePage(reply, pdf);
     return reply.type('application/pdf').header('Content-Disposition', `attachment; filename="${pdf.value.filename}"`).send(pdf.value.pdf);
+  });
+
+  app.get<{ Params: { orderId: string; token: string; documentId: string } }>('/orders/:orderId/:token/documents/:documentId.pdf', async (req, reply) => {
+    if (!uuid.safeParse(req.params.orderId).success || !uuid.safeParse(req.params.documentId).success) return reply.callNotFound();
+    const doc = await orderDocument(deps, req.params.orderId, req.params.token, req.params.documentId);
+    if (!doc.ok) return failurePage(reply, doc);
+    return reply.type('application/pdf').header('Content-Disposition', `attachment; filename="${doc.value.filename}"`).send(doc.value.pdf);
   });
 
   // ---------- producers ----------

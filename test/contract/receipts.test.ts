@@ -54,8 +54,17 @@ describe.each(DB_KINDS)('receipt numbering on %s', (kind) => {
 
   type Target = Awaited<ReturnType<typeof producerWithOrder>>;
 
+  const CONTENT = {
+    seller: { legalName: 'Test Theatre Ltd', address: '1 Test Road', vatId: null },
+    lines: [{ description: 'Adult', quantity: 1, unitGross: money(2500, 'GBP'), net: money(2500, 'GBP'), taxRateBp: 0, tax: money(0, 'GBP'), gross: money(2500, 'GBP') }],
+    taxByRate: [{ rateBp: 0, net: money(2500, 'GBP'), tax: money(0, 'GBP') }],
+    net: money(2500, 'GBP'), tax: money(0, 'GBP'), gross: money(2500, 'GBP'),
+  };
   const issueIn = (repo: ReceiptRepo, t: Target, extra: { kind?: 'receipt' | 'credit_note'; refersTo?: string; id?: string } = {}) =>
-    repo.issue({ id: extra.id ?? randomUUID(), producerId: t.producerId, orderId: t.orderId, kind: extra.kind ?? 'receipt', gross: money(2500, 'GBP'), issuedAt: NOW, refersTo: extra.refersTo });
+    repo.issue({
+      id: extra.id ?? randomUUID(), producerId: t.producerId, orderId: t.orderId, kind: extra.kind ?? 'receipt', gross: money(2500, 'GBP'), issuedAt: NOW,
+      refersTo: extra.refersTo, content: CONTENT,
+    });
 
   /** Issues in a transaction of its own, keeping it open a little so that concurrent issuers overlap. */
   const issue = (t: Target, extra: Parameters<typeof issueIn>[2] = {}, holdMs = 0) =>

@@ -171,7 +171,15 @@ describe.each(DB_KINDS)('payments and refunds on %s', (kind) => {
     expect((await box.deps.store.orders.byId(pending.id))?.status).toBe('cancelled');
     expect((await box.deps.store.holds.get(liveHold))?.status).toBe('released');
     await dispatchMails(box.deps);
-    expect(await mailsOf(first.id)).toContainEqual({ kind: 'performance_cancelled', status: 'sent' });
+    expect((await mailsOf(first.id)).filter((m) => m.kind.startsWith('performance_cancelled:') && m.status === 'sent')).toHaveLength(1);
+    // Each refunded order has its receipt and a credit note for the whole amount, referring to it.
+    for (const o of [first, second]) {
+      const docs = await box.deps.store.receipts.forOrder(o.id);
+      const receipt = docs.find((d) => d.kind === 'receipt')!;
+      const note = docs.find((d) => d.kind === 'credit_note')!;
+      expect(note).toMatchObject({ refersTo: receipt.id, gross: receipt.gross });
+      expect(note.content.lines.reduce((n, l) => n + l.gross.amount, 0)).toBe(receipt.gross.amount);
+    }
 
     expect(await placeHold(box.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1 }] }))
       .toMatchObject({ ok: false, code: 'sales_closed' });
@@ -259,6 +267,24 @@ describe.each(DB_KINDS)('payments and refunds on %s', (kind) => {
     expect(refund).toMatchObject({ ok: true, value: { refunded: { amount: 1050 + 150 } } });
     const rest = await refundOrder(box.deps, await staff(p), order.id, { ticketIds: null });
     expect(rest).toMatchObject({ ok: true, value: { refunded: { amount: 6600 - 1200 } } });
+
+    // One receipt for what was charged, one credit note per refund; each document adds up, tax included.
+    const docs = await box.deps.store.receipts.forOrder(order.id);
+    expect(docs.map((d) => [d.kind, d.formatted, d.gross.amount])).toEqual([
+      ['receipt', 'R-000001', 6600], ['credit_note', 'CN-000001', 1200], ['credit_note', 'CN-000002', 5400],
+    ]);
+    for (const d of docs) {
+      expect(d.content.lines.reduce((n, l) => n + l.gross.amount, 0)).toBe(d.gross.amount);
+      expect(d.content.net.amount + d.content.tax.amount).toBe(d.gross.amount);
+      expect(d.content.taxByRate.reduce((n, r) => n + r.tax.amount, 0)).toBe(d.content.tax.amount);
+    }
+    expect(docs[0]!.content.tax.amount).toBe(833 + 50 + 92);
+    expect(docs[1]!.content.lines.map((l) => [l.description, l.gross.amount, l.tax.amount])).toEqual([['Refund: Workshop', 1050, 50], ['Service fee', 150, 25]]);
+    await dispatchMails(box.deps);
+    const mails = await box.db.selectFrom('devOutbox').where('toAddress', '=', BUYER.buyerEmail).select(['subject', 'raw']).execute();
+    const confirmation = mails.find((m) => m.subject.includes(order.code) && m.subject.startsWith('Your tickets'));
+    expect(Buffer.from(confirmation!.raw).toString()).toContain('receipt-R-000001.pdf');
+    expect(mails.filter((m) => m.subject.includes(order.code) && Buffer.from(m.raw).toString().includes('credit-note-CN-'))).toHaveLength(2);
   });
 
   it('a late payment whose places were sold is refunded and the buyer is told', async () => {

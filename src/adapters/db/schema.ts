@@ -58,6 +58,7 @@ export interface DocumentSequencesTable { producerId: string; kind: string; next
 export interface ReceiptsTable {
   id: string; producerId: string; orderId: string; kind: string; number: number; formatted: string;
   issuedAt: Timestamp; grossMinor: number; currency: string; refersTo: string | null;
+  content: Generated<string>;
 }
 export interface DevOutboxTable { id: string; toAddress: string; subject: string; textBody: string; raw: Uint8Array; createdAt: Timestamp }
 export interface TestpaySessionsTable {

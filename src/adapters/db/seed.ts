@@ -13,14 +13,20 @@ export interface NewEvent {
 
 export async function createProducer(
   db: Db, passwords: PasswordHasher,
-  p: { name: string; slug: string; isDemo?: boolean; user: { email: string; name: string; password: string; role?: string } },
+  p: { name: string; slug: string; isDemo?: boolean; legal?: { name: string; address: string; vatId?: string }; user: { email: string; name: string; password: string; role?: string } },
   now: Date,
 ): Promise<{ producerId: string; userId: string }> {
   const producerId = randomUUID();
   const userId = randomUUID();
   const passwordHash = await passwords.hash(p.user.password);
   await db.transaction().execute(async (tx) => {
-    await tx.insertInto('producers').values({ id: producerId, name: p.name, slug: p.slug, isDemo: p.isDemo ?? false, createdAt: now }).execute();
+    await tx
+      .insertInto('producers')
+      .values({
+        id: producerId, name: p.name, slug: p.slug, isDemo: p.isDemo ?? false, createdAt: now,
+        legalName: p.legal?.name ?? '', legalAddress: p.legal?.address ?? '', vatId: p.legal?.vatId ?? null,
+      })
+      .execute();
     await tx
       .insertInto('users')
       .values({ id: userId, producerId, email: p.user.email.toLowerCase(), name: p.user.name, passwordHash, role: p.user.role ?? 'owner', createdAt: now })
@@ -76,7 +82,7 @@ function eveningIn(days: number, now: Date, utcHour: number): Date {
 export async function seedDemo(db: Db, passwords: PasswordHasher, login: { email: string; password: string }, now: Date): Promise<void> {
   const { producerId } = await createProducer(
     db, passwords,
-    { name: 'Demo Playhouse', slug: 'demo-playhouse', isDemo: true, user: { email: login.email, name: 'Demo Producer', password: login.password } },
+    { name: 'Demo Playhouse', slug: 'demo-playhouse', isDemo: true, legal: { name: 'Demo Playhouse Ltd (demo)', address: '1 Example Street, London', vatId: 'GB000000000 (demo)' }, user: { email: login.email, name: 'Demo Producer', password: login.password } },
     now,
   );
   await createEvent(db, producerId, {

@@ -194,6 +194,21 @@ export function OrderPage(props: { view: BuyerOrderView; token: string; justPaid
           </ul>
         </>
       )}
+      {props.view.documents.length > 0 && (
+        <>
+          <h2>Receipts</h2>
+          <ul>
+            {props.view.documents.map((d) => (
+              <li>
+                <a href={`/orders/${order.id}/${props.token}/documents/${d.id}.pdf`} download>
+                  {d.kind === 'receipt' ? 'Receipt' : 'Credit note'} {d.formatted}
+                </a>{' '}
+                ({formatMoney(d.gross)})
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <p class="muted">Keep this page's address private: it opens your tickets. Sold by {p.producerName}.</p>
     </Layout>
   );

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { ReceiptDocument, ReceiptRecord, ReceiptRepo } from '../../../app/ports.ts';
+import type { ReceiptContent, ReceiptDocument, ReceiptRecord, ReceiptRepo } from '../../../app/ports.ts';
 import { money } from '../../../domain/money.ts';
 import type { Db } from '../connect.ts';
 import type { ReceiptsTable } from '../schema.ts';
@@ -16,7 +16,7 @@ export function formatDocumentNumber(kind: Kind, number: number): string {
 function toRecord(r: Selectable<ReceiptsTable>): ReceiptRecord {
   return {
     id: r.id, producerId: r.producerId, orderId: r.orderId, kind: r.kind as Kind, number: r.number, formatted: r.formatted,
-    issuedAt: r.issuedAt, gross: money(r.grossMinor, r.currency), refersTo: r.refersTo,
+    issuedAt: r.issuedAt, gross: money(r.grossMinor, r.currency), refersTo: r.refersTo, content: JSON.parse(r.content) as ReceiptContent,
   };
 }
 
@@ -38,7 +38,7 @@ export function receiptRepo(db: Db): ReceiptRepo {
         .insertInto('receipts')
         .values({
           id: r.id, producerId: r.producerId, orderId: r.orderId, kind: r.kind, number, formatted, issuedAt: r.issuedAt,
-          grossMinor: r.gross.amount, currency: r.gross.currency, refersTo: r.refersTo ?? null,
+          grossMinor: r.gross.amount, currency: r.gross.currency, refersTo: r.refersTo ?? null, content: JSON.stringify(r.content),
         })
         .execute();
       return { number, formatted };
