@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
+import { sameSecret } from '../domain/secrets.ts';
 import { encodeTicketCode } from '../domain/ticketCode.ts';
 import type { AppDeps } from './deps.ts';
 import type { OrderLine, OrderRecord, PerformanceContext, ReceiptRecord, TicketRecord } from './ports.ts';
@@ -19,9 +19,7 @@ export function orderLink(deps: AppDeps, orderId: string): string {
 }
 
 function tokenMatches(deps: AppDeps, orderId: string, token: string): boolean {
-  const expected = Buffer.from(deps.keys.orderLinkToken(orderId));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(token, deps.keys.orderLinkToken(orderId));
 }
 
 /** The buyer's view of an order, reachable only through the secret link. */

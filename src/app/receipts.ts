@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Money, money } from '../domain/money.ts';
-import { type OrderPricing, type PricedLine, priceOrder } from '../domain/pricing.ts';
+import { type OrderPricing, type PricedLine, priceOrder, taxByRate } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
 import type { OrderLine, OrderRecord, ReceiptContent, ReceiptDocument, ReceiptRecord, Repos } from './ports.ts';
 
@@ -25,19 +25,7 @@ export function receiptContent(order: OrderRecord, lines: readonly OrderLine[], 
   if (order.fee.amount > 0) {
     docLines.push({ description: 'Service fee', quantity: 1, unitGross: order.fee, net: money(order.fee.amount - order.feeTax.amount, order.fee.currency), taxRateBp: order.feeTaxRateBp, tax: order.feeTax, gross: order.fee });
   }
-  const rates = new Map<number, { net: number; tax: number }>();
-  for (const l of docLines) {
-    const r = rates.get(l.taxRateBp) ?? { net: 0, tax: 0 };
-    r.net += l.net.amount;
-    r.tax += l.tax.amount;
-    rates.set(l.taxRateBp, r);
-  }
-  const c = order.total.currency;
-  return {
-    seller, lines: docLines,
-    taxByRate: [...rates].sort(([a], [b]) => a - b).map(([rateBp, r]) => ({ rateBp, net: money(r.net, c), tax: money(r.tax, c) })),
-    net: order.net, tax: order.tax, gross: order.total,
-  };
+  return { seller, lines: docLines, taxByRate: taxByRate(docLines, order.total.currency), net: order.net, tax: order.tax, gross: order.total };
 }
 
 /**

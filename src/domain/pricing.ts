@@ -93,22 +93,27 @@ export function priceOrder(lines: readonly PricingLine[], fees: FeePolicy, curre
       }
     : null;
   const all = fee ? [...priced, fee] : priced;
+  const sum = (pick: (l: PricedLine) => Money) => money(all.reduce((n, l) => n + pick(l).amount, 0), currency);
+  return {
+    lines: priced,
+    fee,
+    taxByRate: taxByRate(all, currency),
+    net: sum((l) => l.net),
+    tax: sum((l) => l.tax),
+    gross: sum((l) => l.gross),
+  };
+}
+
+/** Net and tax summed per tax rate, lowest rate first: the tax summary of an order, receipt or credit note. */
+export function taxByRate(lines: readonly { taxRateBp: number; net: Money; tax: Money }[], currency: string): { rateBp: number; net: Money; tax: Money }[] {
   const rates = new Map<number, { net: number; tax: number }>();
-  for (const l of all) {
+  for (const l of lines) {
     const r = rates.get(l.taxRateBp) ?? { net: 0, tax: 0 };
     r.net += l.net.amount;
     r.tax += l.tax.amount;
     rates.set(l.taxRateBp, r);
   }
-  const sum = (pick: (l: PricedLine) => Money) => money(all.reduce((n, l) => n + pick(l).amount, 0), currency);
-  return {
-    lines: priced,
-    fee,
-    taxByRate: [...rates].sort(([a], [b]) => a - b).map(([rateBp, r]) => ({ rateBp, net: money(r.net, currency), tax: money(r.tax, currency) })),
-    net: sum((l) => l.net),
-    tax: sum((l) => l.tax),
-    gross: sum((l) => l.gross),
-  };
+  return [...rates].sort(([a], [b]) => a - b).map(([rateBp, r]) => ({ rateBp, net: money(r.net, currency), tax: money(r.tax, currency) }));
 }
 
 /** What refunding some tickets gives back: their gross price and their share of the per-ticket fee. */

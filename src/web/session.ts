@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../domain/secrets.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sessionTokenHash, sessionUser } from '../app/auth.ts';
 import type { AppDeps } from '../app/deps.ts';
@@ -19,10 +20,7 @@ export function csrfFor(s: SessionSupport, token: string): string {
 }
 
 export function csrfValid(s: SessionSupport, token: string, given: unknown): boolean {
-  if (typeof given !== 'string') return false;
-  const expected = Buffer.from(csrfFor(s, token));
-  const g = Buffer.from(given);
-  return g.length === expected.length && timingSafeEqual(g, expected);
+  return typeof given === 'string' && sameSecret(given, csrfFor(s, token));
 }
 
 export interface SignedIn {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchMails } from '../../src/app/mail.ts';
 import { TEST_CARDS } from '../../src/adapters/payments/testProvider.ts';
@@ -72,22 +72,14 @@ describe('buyer journey in Chromium', () => {
     await page.getByRole('button', { name: /^Pay / }).click();
 
     // The test provider's card page: a declined card first.
-    await page.waitForURL(/\/testpay\/pay\//);
-    await page.getByLabel('Card number').fill(TEST_CARDS.declined.replace(/(\d{4})(?=\d)/g, '$1 '));
-    await page.getByLabel('Expiry (MM/YY)').fill('12/39');
-    await page.getByLabel('Security code').fill('123');
-    await page.getByRole('button', { name: /^Pay / }).click();
+    await payOnProviderPage(page, TEST_CARDS.declined);
     await page.waitForURL(/\/checkout\/.*payment=declined/);
     await expect(page.getByRole('alert').first().textContent()).resolves.toContain('Your card was declined');
     await expect.poll(() => page.getByRole('timer').textContent()).toMatch(/left$/);
 
     // Then the approved card.
     await page.getByRole('button', { name: /^Pay / }).click();
-    await page.waitForURL(/\/testpay\/pay\//);
-    await page.getByLabel('Card number').fill(TEST_CARDS.approved.replace(/(\d{4})(?=\d)/g, '$1 '));
-    await page.getByLabel('Expiry (MM/YY)').fill('12/39');
-    await page.getByLabel('Security code').fill('123');
-    await page.getByRole('button', { name: /^Pay / }).click();
+    await payOnProviderPage(page, TEST_CARDS.approved);
 
     // Confirmation, on the order page.
     await page.waitForURL(/\/orders\/[0-9a-f-]{36}\/[A-Za-z0-9_-]+\?paid=1$/);
@@ -165,3 +157,12 @@ describe('buyer journey in Chromium', () => {
     expect(logs).not.toContain('Ada Lovelace');
   });
 });
+
+/** The buyer on the test provider's card page: a card number typed in groups, a future expiry, a CVC. */
+async function payOnProviderPage(page: Page, cardNumber: string): Promise<void> {
+  await page.waitForURL(/\/testpay\/pay\//);
+  await page.getByLabel('Card number').fill(cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '));
+  await page.getByLabel('Expiry (MM/YY)').fill('12/39');
+  await page.getByLabel('Security code').fill('123');
+  await page.getByRole('button', { name: /^Pay / }).click();
+}

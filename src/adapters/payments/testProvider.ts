@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { PaymentOutcome, PaymentProvider, ProviderPaymentState } from '../../app/ports.ts';
 import { cardExpiryValid, luhnValid, normaliseCardNumber } from '../../domain/card.ts';
 import { money } from '../../domain/money.ts';
+import { sameSecret } from '../../domain/secrets.ts';
 import type { Db } from '../db/connect.ts';
 
 /**
@@ -53,11 +54,6 @@ function hmac(secret: Buffer, text: string): string {
   return createHmac('sha256', secret).update(text).digest('base64url');
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export interface TestProviderSession {
   id: string; reference: string; amount: number; currency: string; description: string; status: string; returnUrl: string;
@@ -102,7 +98,7 @@ export function testProvider(opts: { db: Db; secret: Buffer; baseUrl: string; no
       const f = Object.fromEntries(FIELDS.map((k) => [k, params[k]])) as Partial<ReturnFields>;
       if (FIELDS.some((k) => typeof f[k] !== 'string') || typeof params.sig !== 'string') return null;
       if (!OUTCOMES.includes(f.outcome as ReturnOutcome)) return null;
-      if (!safeEqual(params.sig, hmac(secret, FIELDS.map((k) => f[k]).join('|')))) return null;
+      if (!sameSecret(params.sig, hmac(secret, FIELDS.map((k) => f[k]).join('|')))) return null;
       const amount = Number(f.amount);
       if (!Number.isSafeInteger(amount) || !/^[A-Z]{3}$/.test(f.currency!)) return null;
       const base = { eventId: f.evt!, providerRef: f.ref!, paymentId: f.pid!, amount: money(amount, f.currency!) };
@@ -115,7 +111,7 @@ export function testProvider(opts: { db: Db; secret: Buffer; baseUrl: string; no
       if (!m) return null;
       const t = Number(m[1]);
       if (Math.abs(opts.now().getTime() / 1000 - t) > WEBHOOK_TOLERANCE_S) return null;
-      if (!safeEqual(m[2]!, hmac(secret, `${t}.${rawBody.toString('utf8')}`))) return null;
+      if (!sameSecret(m[2]!, hmac(secret, `${t}.${rawBody.toString('utf8')}`))) return null;
       let event: TestpayEvent;
       try {
         event = JSON.parse(rawBody.toString('utf8')) as TestpayEvent;
