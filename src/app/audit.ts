@@ -13,7 +13,7 @@ export async function verifyAuditChain(audit: AuditLog, batchSize = 1000): Promi
     const batch = await audit.entries(at.seq, batchSize);
     if (batch.length === 0) break;
     const step = continueChain(at, batch);
-    if ('broken' in step) return { ok: false, brokenSeq: step.broken, entries: at.seq };
+    if ('broken' in step) return { ok: false, brokenSeq: step.broken, entries: step.at.seq };
     at = step.at;
     if (batch.length < batchSize) break;
   }

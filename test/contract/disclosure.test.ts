@@ -113,6 +113,8 @@ describe.each(DB_KINDS)('disclosure and support on %s', (kind) => {
     for (const e of added.filter((x) => x.action.startsWith('disclosure.export'))) expect(JSON.parse(e.detail).sha256).toBe(pkg.value.sha256);
     expect(JSON.stringify(added)).not.toMatch(/suspect@|Suspect One/i);
     expect(await verifyAuditChain(box.deps.store.audit)).toEqual({ ok: true, entries: (await box.deps.store.audit.head()).seq });
+    // Walked in batches of two, across every batch boundary.
+    expect(await verifyAuditChain(box.deps.store.audit, 2)).toEqual({ ok: true, entries: (await box.deps.store.audit.head()).seq });
 
     // The buyers named are told, once, with the authority and the basis.
     await dispatchMails(box.deps);
