@@ -1,3 +1,4 @@
+import { FIELD_LABELS } from '../domain/disclosure.ts';
 import { formatMoney } from '../domain/money.ts';
 import { formatInZone } from '../domain/time.ts';
 import type { AppDeps } from './deps.ts';
@@ -81,6 +82,16 @@ async function compose(deps: AppDeps, kind: string, orderId: string): Promise<Ou
         `${view.value.performance.producerName} has cancelled the performance you had tickets for.`,
         'Your order has been refunded in full; your tickets are no longer valid. It can take a few days to show on your statement. The credit note is attached.',
       ]), attachments: await attach('credit_note', documentId) };
+    case 'disclosure_notice': {
+      // Queued only for a request that allows the buyer to be told (exportDisclosure).
+      const request = await deps.store.disclosures.byId(kind.slice('disclosure_notice:'.length));
+      if (!request?.notifyAllowed) throw new Error(`disclosure for mail ${kind} not found or not to be notified`);
+      return { ...noticeMail(view.value, `Data about your order ${view.value.order.code} was disclosed`, [
+        `We were required to disclose data about your order to ${request.authority}, under ${request.legalBasis} (their reference: ${request.reference}).`,
+        `What was disclosed: ${request.scope.fields.map((f) => FIELD_LABELS[f]).join(', ')}.`,
+        'You can reply to this message to ask about it.',
+      ]), attachments: [] };
+    }
     default:
       throw new Error(`no template for mail kind ${kind}`);
   }

@@ -3,6 +3,7 @@ import type { OrderStatus } from '../domain/order.ts';
 import type { PaymentStatus } from '../domain/payment.ts';
 import type { FeePolicy, OrderPricing } from '../domain/pricing.ts';
 import type { Money } from '../domain/money.ts';
+import type { DisclosableOrder, DisclosureKind, DisclosureScope, DisclosureStatus } from '../domain/disclosure.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
 
@@ -181,6 +182,8 @@ export interface AuditLog {
   /** Entries in order, from `afterSeq`, to verify the chain or to show them. */
   entries(afterSeq: number, limit: number): Promise<AuditEntry[]>;
   forProducer(producerId: string, limit: number): Promise<AuditEntry[]>;
+  /** The last entry's seq and hash as audit_head records them (0 and 'genesis' before the first). */
+  head(): Promise<{ seq: number; hash: string }>;
 }
 export interface ReceiptRecord {
   id: string; producerId: string; orderId: string; kind: ReceiptDocument['kind']; number: number; formatted: string;
@@ -203,6 +206,43 @@ export interface ReceiptRepo {
   legalDetails(producerId: string): Promise<ReceiptDocument['seller'] | null>;
 }
 
+export interface StaffRecord { id: string; email: string; name: string; role: 'support' | 'admin'; passwordHash: string }
+export interface StaffMember { staffId: string; name: string; role: 'support' | 'admin' }
+export interface StaffRepo {
+  create(s: { id: string; email: string; name: string; role: 'support' | 'admin'; passwordHash: string; createdAt: Date }): Promise<boolean>;
+  byEmail(email: string): Promise<StaffRecord | null>;
+  createSession(s: { tokenHash: string; staffId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  sessionStaff(tokenHash: string, now: Date): Promise<StaffMember | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+}
+
+export interface SupportRequestRow { id: string; reference: string; producerName: string; eventTitle: string; status: 'open' | 'closed'; createdAt: Date }
+export interface SupportRequestRecord { id: string; reference: string; orderId: string; producerId: string; message: string; status: 'open' | 'closed'; createdAt: Date }
+export interface SupportRepo {
+  create(r: { id: string; reference: string; orderId: string; producerId: string; message: string; createdAt: Date }): Promise<void>;
+  /** The open requests, without anything personal: reference, producer, event, date. */
+  listOpen(limit: number): Promise<SupportRequestRow[]>;
+  byId(id: string): Promise<SupportRequestRecord | null>;
+  byReference(reference: string): Promise<SupportRequestRecord | null>;
+  close(id: string): Promise<void>;
+}
+
+export interface DisclosureRequestRecord {
+  id: string; kind: DisclosureKind; authority: string; legalBasis: string; reference: string; scope: DisclosureScope; notifyAllowed: boolean;
+  status: DisclosureStatus; recordedBy: string; recordedByName: string; recordedAt: Date;
+  decidedBy: string | null; decidedByName: string | null; decidedAt: Date | null; decisionNote: string | null;
+  lastExportHash: string | null; lastExportedAt: Date | null;
+}
+export interface DisclosureRepo {
+  create(r: { id: string; kind: DisclosureKind; authority: string; legalBasis: string; reference: string; scope: DisclosureScope; notifyAllowed: boolean; recordedBy: string; recordedAt: Date }): Promise<void>;
+  byId(id: string, opts?: { forUpdate?: boolean }): Promise<DisclosureRequestRecord | null>;
+  list(limit: number): Promise<DisclosureRequestRecord[]>;
+  decide(id: string, d: { status: 'approved' | 'rejected'; decidedBy: string; decidedAt: Date; note: string }): Promise<void>;
+  recordExport(id: string, sha256: string, at: Date): Promise<void>;
+  /** The orders the scope names (by id or by the buyer email's hash) placed within its dates; nothing else. */
+  ordersInScope(scope: DisclosureScope): Promise<DisclosableOrder[]>;
+}
+
 export interface Repos {
   catalog: CatalogRepo;
   inventory: InventoryRepo;
@@ -215,6 +255,9 @@ export interface Repos {
   accounts: AccountRepo;
   audit: AuditLog;
   receipts: ReceiptRepo;
+  staff: StaffRepo;
+  support: SupportRepo;
+  disclosures: DisclosureRepo;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */

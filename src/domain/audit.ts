@@ -22,3 +22,19 @@ export function firstBrokenLink(genesis: string, entries: readonly (ChainedField
   }
   return null;
 }
+
+/** Where a walk of the chain has got to: the last entry checked (seq 0 and the genesis hash before the first). */
+export interface ChainPosition { seq: number; hash: string }
+
+/**
+ * Checks one batch of entries that continues from `at`, so a long chain can be walked in batches.
+ * Returns the first seq that is wrong (a changed, missing or reordered entry) with the last good position, or the new position.
+ */
+export function continueChain(at: ChainPosition, batch: readonly (ChainedFields & { prevHash: string; hash: string })[]): { broken: number; at: ChainPosition } | { at: ChainPosition } {
+  let pos = at;
+  for (const e of batch) {
+    if (e.seq !== pos.seq + 1 || e.prevHash !== pos.hash || auditHash(pos.hash, e) !== e.hash) return { broken: Math.min(e.seq, pos.seq + 1), at: pos };
+    pos = { seq: e.seq, hash: e.hash };
+  }
+  return { at: pos };
+}

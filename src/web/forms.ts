@@ -54,3 +54,48 @@ export function safeNext(next: string): string {
 export function firstMessages(error: z.ZodError): string[] {
   return [...new Set(error.issues.map((i) => i.message))];
 }
+
+// ---------- platform staff (admin/) ----------
+
+const checkbox = z.unknown().optional().transform((v) => v === 'yes');
+const listOf = (text: unknown) => (typeof text === 'string' ? text.split(/[\s,;]+/).map((s) => s.trim()).filter((s) => s !== '') : []);
+
+export const supportMessageForm = z.object({
+  message: z.string().trim().min(1, 'Write what you need help with.').max(2000, 'The message is too long (2000 characters at most).'),
+});
+
+export const supportLookupForm = z.object({
+  csrf: z.string().optional(),
+  reference: z.string().trim().min(1, "Give the buyer's support request reference (S-…).").max(40, 'That is not a support request reference.'),
+  reason: z.string().trim().min(10, 'Give the reason for this look-up (10 characters at least).').max(500, 'The reason is too long (500 characters at most).'),
+  fullEmail: checkbox,
+});
+
+const day = (label: string) => z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, `Give the ${label} as a date (YYYY-MM-DD).`).transform((s, ctx) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) {
+    ctx.addIssue({ code: 'custom', message: `The ${label} is not a real date.` });
+    return z.NEVER;
+  }
+  return d;
+});
+
+export const disclosureForm = z.object({
+  csrf: z.string().optional(),
+  kind: z.enum(['authority', 'fraud_agency'], { message: 'Choose the kind of request.' }),
+  authority: z.string().trim().min(1, 'Give the authority.').max(200, 'The authority is too long (200 characters at most).'),
+  legalBasis: z.string().trim().min(1, 'Give the legal basis.').max(500, 'The legal basis is too long (500 characters at most).'),
+  reference: z.string().trim().min(1, "Give the authority's reference.").max(200, 'The reference is too long (200 characters at most).'),
+  orderIds: z.unknown().transform(listOf).pipe(z.array(z.uuid({ message: 'Each order id must be an order id (a UUID).' })).max(100, 'Name 100 orders at most.')),
+  emails: z.unknown().transform(listOf).pipe(z.array(z.email({ message: 'Each buyer email must be an email address.' }).max(254)).max(100, 'Name 100 email addresses at most.')),
+  fields: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  from: day('first date'),
+  to: day('last date'),
+  notifyAllowed: checkbox,
+});
+
+export const decisionForm = z.object({
+  csrf: z.string().optional(),
+  decision: z.enum(['approve', 'reject'], { message: 'Choose approve or reject.' }),
+  note: z.string().trim().max(1000, 'The note is too long (1000 characters at most).').default(''),
+});

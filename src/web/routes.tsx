@@ -8,16 +8,18 @@ import type { AppDeps } from '../app/deps.ts';
 import { doorPerformances, scanTicket } from '../app/door.ts';
 import { checkoutView, placeHold } from '../app/holds.ts';
 import { buyerOrder, orderDocument, ticketPdf } from '../app/orders.ts';
+import { requestSupport } from '../app/support.ts';
 import { eventPage, listUpcomingEvents } from '../app/storefront.ts';
 import type { devOutboxReader } from '../adapters/mail/devOutbox.ts';
 import { statusOf } from '../http/errors.ts';
 import type { Asset } from './assets.ts';
 import { LoginPage } from './dashboard/pages.tsx';
+import { registerAdminRoutes } from './admin/routes.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
 import { DoorPage } from './door/pages.tsx';
-import { checkoutForm, doorForm, firstMessages, holdForm, loginForm, safeNext, uuid } from './forms.ts';
+import { checkoutForm, doorForm, firstMessages, holdForm, loginForm, safeNext, supportMessageForm, uuid } from './forms.ts';
 import { ErrorPage, type Viewer } from './layout.tsx';
 import { allowed, clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
@@ -121,6 +123,25 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     return html(reply, <OrderPage view={view.value} token={req.params.token} justPaid={req.query.paid === '1'} qrSvgs={qrSvgs} viewer={null} />);
   });
 
+  app.post<{ Params: { orderId: string; token: string } }>('/orders/:orderId/:token/help', async (req, reply) => {
+    if (!uuid.safeParse(req.params.orderId).success) return reply.callNotFound();
+    const view = await buyerOrder(deps, req.params.orderId, req.params.token);
+    if (!view.ok) return failurePage(reply, view);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const page = async (status: number, help: { reference: string | null; errors: string[]; message: string }) => {
+      const qrSvgs: Record<string, string> = {};
+      for (const t of view.value.tickets) {
+        if (t.status === 'valid') qrSvgs[t.id] = await QRCode.toString(t.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      }
+      return html(reply, <OrderPage view={view.value} token={req.params.token} justPaid={false} qrSvgs={qrSvgs} viewer={null} help={help} />, status);
+    };
+    const form = supportMessageForm.safeParse(body);
+    if (!form.success) return page(400, { reference: null, errors: firstMessages(form.error), message: String(body.message ?? '').slice(0, 2000) });
+    const created = await requestSupport(deps, req.params.orderId, req.params.token, form.data.message);
+    if (!created.ok) return page(statusOf(created), { reference: null, errors: [created.message], message: form.data.message });
+    return page(201, { reference: created.value.reference, errors: [], message: '' });
+  });
+
   app.get<{ Params: { orderId: string; token: string } }>('/orders/:orderId/:token/tickets.pdf', async (req, reply) => {
     if (!uuid.safeParse(req.params.orderId).success) return reply.callNotFound();
     const pdf = await ticketPdf(deps, req.params.orderId, req.params.token);
@@ -156,6 +177,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   });
 
   registerDashboardRoutes(app, w);
+  registerAdminRoutes(app, w);
 
   const forbidden = (reply: FastifyReply, viewer: Viewer) =>
     html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={viewer} />, 403);

@@ -72,6 +72,15 @@ export interface AuditEntriesTable {
 }
 export interface AuditHeadTable { id: number; seq: number; hash: string }
 
+export interface PlatformStaffTable { id: string; email: string; name: string; passwordHash: string; role: string; createdAt: Timestamp }
+export interface StaffSessionsTable { tokenHash: string; staffId: string; createdAt: Timestamp; expiresAt: Timestamp }
+export interface SupportRequestsTable { id: string; reference: string; orderId: string; producerId: string; message: string; status: string; createdAt: Timestamp }
+export interface DisclosureRequestsTable {
+  id: string; kind: string; authority: string; legalBasis: string; reference: string; orderIds: string; emailHashes: string; fields: string;
+  dateFrom: Timestamp; dateTo: Timestamp; notifyAllowed: boolean; status: string; recordedBy: string; recordedAt: Timestamp;
+  decidedBy: string | null; decidedAt: Timestamp | null; decisionNote: string | null; lastExportHash: string | null; lastExportedAt: Timestamp | null;
+}
+
 export interface Database {
   producers: ProducersTable;
   users: UsersTable;
@@ -98,4 +107,8 @@ export interface Database {
   auditHead: AuditHeadTable;
   documentSequences: DocumentSequencesTable;
   receipts: ReceiptsTable;
+  platformStaff: PlatformStaffTable;
+  staffSessions: StaffSessionsTable;
+  supportRequests: SupportRequestsTable;
+  disclosureRequests: DisclosureRequestsTable;
 }

@@ -8,6 +8,7 @@ import { inventoryRepo } from './repos/inventory.ts';
 import { mailRepo } from './repos/mails.ts';
 import { orderRepo } from './repos/orders.ts';
 import { paymentRepo } from './repos/payments.ts';
+import { disclosureRepo, staffRepo, supportRepo } from './repos/platform.ts';
 import { receiptRepo } from './repos/receipts.ts';
 import { checkInRepo, ticketRepo } from './repos/tickets.ts';
 
@@ -24,6 +25,9 @@ function repos(db: Db): Repos {
     accounts: accountRepo(db),
     audit: auditLog(db),
     receipts: receiptRepo(db),
+    staff: staffRepo(db),
+    support: supportRepo(db),
+    disclosures: disclosureRepo(db),
   };
 }
 

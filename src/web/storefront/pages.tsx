@@ -147,7 +147,10 @@ export function CheckoutPage(props: {
   );
 }
 
-export function OrderPage(props: { view: BuyerOrderView; token: string; justPaid: boolean; qrSvgs: Record<string, string>; viewer: Viewer | null }) {
+export function OrderPage(props: {
+  view: BuyerOrderView; token: string; justPaid: boolean; qrSvgs: Record<string, string>; viewer: Viewer | null;
+  help?: { reference: string | null; errors: string[]; message: string };
+}) {
   const { order, performance: p, lines, tickets } = props.view;
   const tz = p.venue.timeZone;
   const statusText: Record<string, string> = {
@@ -210,7 +213,30 @@ export function OrderPage(props: { view: BuyerOrderView; token: string; justPaid
         </>
       )}
       <p class="muted">Keep this page's address private: it opens your tickets. Sold by {p.producerName}.</p>
+      <HelpForm orderId={order.id} token={props.token} help={props.help ?? { reference: null, errors: [], message: '' }} />
     </Layout>
+  );
+}
+
+/** The buyer's way to support, tied to this order; the reference is what support asks for. */
+function HelpForm(props: { orderId: string; token: string; help: { reference: string | null; errors: string[]; message: string } }) {
+  return (
+    <section aria-labelledby="help-heading">
+      <h2 id="help-heading">Need help?</h2>
+      {props.help.reference ? (
+        <div class="notice ok" role="status">
+          <p>We have your message. Your support reference is <strong data-support-reference={props.help.reference}>{props.help.reference}</strong>; quote it if you contact us again.</p>
+        </div>
+      ) : (
+        <form method="post" action={`/orders/${props.orderId}/${props.token}/help`}>
+          <ErrorSummary messages={props.help.errors} />
+          <label for="help-message">Tell us what you need (2000 characters at most)</label>
+          <textarea id="help-message" name="message" rows={4} maxLength={2000} required>{props.help.message}</textarea>
+          <p class="muted">Platform support sees your order's status, tickets and payments to help you; each look-up is recorded.</p>
+          <button type="submit">Send to support</button>
+        </form>
+      )}
+    </section>
   );
 }
 

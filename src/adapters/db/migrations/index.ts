@@ -4,11 +4,15 @@ import * as m002 from './002_payments.ts';
 import * as m003 from './003_pricing.ts';
 import * as m004 from './004_receipts.ts';
 import * as m005 from './005_audit.ts';
+import * as m007 from './007_platform.ts';
 import * as m009 from './009_receipt_content.ts';
 
 /** Migrations are listed here in order; both databases run exactly these. */
 export const migrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001_skeleton': m001, '002_payments': m002, '003_pricing': m003, '004_receipts': m004, '005_audit': m005, '009_receipt_content': m009 };
+    return {
+      '001_skeleton': m001, '002_payments': m002, '003_pricing': m003, '004_receipts': m004, '005_audit': m005, '007_platform': m007,
+      '009_receipt_content': m009,
+    };
   },
 };

@@ -31,6 +31,10 @@ export function auditLog(db: Db): AuditLog {
       const rows = await db.selectFrom('auditEntries').where('seq', '>', afterSeq).selectAll().orderBy('seq').limit(limit).execute();
       return rows.map(toEntry);
     },
+    async head() {
+      const h = await db.selectFrom('auditHead').where('id', '=', 1).select(['seq', 'hash']).executeTakeFirstOrThrow();
+      return { seq: Number(h.seq), hash: h.hash };
+    },
     async forProducer(producerId, limit) {
       const rows = await db.selectFrom('auditEntries').where('producerId', '=', producerId).selectAll().orderBy('seq', 'desc').limit(limit).execute();
       return rows.map(toEntry);
