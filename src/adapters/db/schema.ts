@@ -30,6 +30,7 @@ export interface OrdersTable {
   buyerName: string; buyerEmail: string; marketingConsent: boolean; totalMinor: number; currency: string;
   createdAt: Timestamp; paidAt: Timestamp | null;
   netMinor: Generated<number>; taxMinor: Generated<number>; feeMinor: Generated<number>; feeTaxMinor: Generated<number>; feeTaxRateBp: Generated<number>; feePerTicketMinor: Generated<number>;
+  clientIp: Generated<string | null>; clientAsn: Generated<number | null>; clientOrg: Generated<string | null>; flagReasons: Generated<string | null>;
 }
 export interface OrderLinesTable {
   orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string;
@@ -71,6 +72,8 @@ export interface AuditEntriesTable {
 }
 export interface AuditHeadTable { id: number; seq: number; hash: string }
 
+export interface StaffLoginsTable { id: string; userId: string; producerId: string; at: Timestamp; ip: string | null; asn: number | null; organisation: string | null }
+
 export interface Database {
   producers: ProducersTable;
   users: UsersTable;
@@ -97,4 +100,5 @@ export interface Database {
   auditHead: AuditHeadTable;
   documentSequences: DocumentSequencesTable;
   receipts: ReceiptsTable;
+  staffLogins: StaffLoginsTable;
 }
