@@ -67,7 +67,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     ipInfo: offlineIpInfo(geoipCache(config)),
   };
   const redis = config.rateLimit.redisUrl
-    ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 })
     : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis for rate limits unavailable; requests are not limited meanwhile'));
   const server = await buildServer({
