@@ -36,7 +36,24 @@ describe('loadConfig defaults', () => {
       payments: { kind: 'test' },
       trustedProxies: [],
       retention: { ipDays: 90, buyerDataMonths: 24, abandonedDays: 30 },
+      fraud: { maxOrdersPerIpPerHour: 10, maxOrdersPerEmailPerHour: 5, maxOrdersPerAsnPerHour: 200, maxFailedPaymentsPerIpPerHour: 5, hostingNetworks: 'flag', extraHostingAsns: [] },
+      rateLimit: { perMinute: 30, logInPerMinute: 10, redisUrl: null },
     });
+  });
+
+  it('reads the fraud rules and rate limits, and refuses nonsense in them', () => {
+    const c = loadConfig({
+      FRAUD_MAX_ORDERS_PER_IP_PER_HOUR: '3', FRAUD_MAX_ORDERS_PER_EMAIL_PER_HOUR: '2', FRAUD_MAX_ORDERS_PER_ASN_PER_HOUR: '50',
+      FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: '4', FRAUD_HOSTING_NETWORKS: 'refuse', FRAUD_HOSTING_ASNS: '64500, 64501',
+      RATE_LIMIT_PER_MINUTE: '12', RATE_LIMIT_LOGIN_PER_MINUTE: '3', REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(c.fraud).toEqual({ maxOrdersPerIpPerHour: 3, maxOrdersPerEmailPerHour: 2, maxOrdersPerAsnPerHour: 50, maxFailedPaymentsPerIpPerHour: 4, hostingNetworks: 'refuse', extraHostingAsns: [64500, 64501] });
+    expect(c.rateLimit).toEqual({ perMinute: 12, logInPerMinute: 3, redisUrl: 'redis://127.0.0.1:6379' });
+    expect(() => loadConfig({ FRAUD_MAX_ORDERS_PER_IP_PER_HOUR: '0' })).toThrow(/FRAUD_MAX_ORDERS_PER_IP_PER_HOUR/);
+    expect(() => loadConfig({ FRAUD_HOSTING_NETWORKS: 'ignore' })).toThrow(/FRAUD_HOSTING_NETWORKS/);
+    expect(() => loadConfig({ FRAUD_HOSTING_ASNS: 'AS16509' })).toThrow(/comma-separated list of AS numbers/);
+    expect(() => loadConfig({ RATE_LIMIT_LOGIN_PER_MINUTE: 'ten' })).toThrow(/whole number per minute/);
+    expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
   });
 
   it('serves the dev mailbox only without SMTP and on a loopback base URL', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { FraudPolicy } from './domain/fraud.ts';
 
 /**
  * Every setting, read and validated once at start. Nothing else reads process.env:
@@ -17,6 +18,11 @@ const url = (protocols: string[]) =>
       return false;
     }
   }, `must be a URL starting with ${protocols.join(' or ')}//`);
+
+const count = (unit: string, max: number) => (fallback: number) =>
+  z.string().trim().regex(/^\d+$/, `must be a whole number per ${unit}`).transform(Number).pipe(z.number().min(1).max(max)).default(fallback);
+const perHour = count('hour', 100_000);
+const perMinute = count('minute', 100_000);
 
 export const settingsSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional().describe('PostgreSQL connection URL. When absent, embedded PGlite keeps its data in DATA_DIR/pglite.'),
@@ -44,6 +50,17 @@ export const settingsSchema = z.object({
     .describe('Stripe secret key. With STRIPE_WEBHOOK_SECRET, buyers pay on Stripe Checkout instead of the built-in test provider.'),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=_-]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional()
     .describe('Signing secret of the Stripe webhook endpoint, to verify the events Stripe posts.'),
+  FRAUD_MAX_ORDERS_PER_IP_PER_HOUR: perHour(10).describe('New orders allowed from one IP address in an hour; the next is refused at checkout.'),
+  FRAUD_MAX_ORDERS_PER_EMAIL_PER_HOUR: perHour(5).describe('New orders allowed with one email address in an hour.'),
+  FRAUD_MAX_ORDERS_PER_ASN_PER_HOUR: perHour(200).describe('New orders allowed from one network (ASN) in an hour.'),
+  FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: perHour(5).describe('Failed payments from one IP address in an hour after which its checkouts are refused (card testing).'),
+  FRAUD_HOSTING_NETWORKS: z.enum(['flag', 'refuse']).default('flag')
+    .describe('What to do with an order from a hosting or data-centre network: flag it for the producer to review, or refuse it.'),
+  FRAUD_HOSTING_ASNS: z.string().regex(/^[0-9, ]+$/, 'must be a comma-separated list of AS numbers').optional()
+    .describe('More AS numbers to treat as hosting networks, on top of the built-in list (comma-separated).'),
+  RATE_LIMIT_PER_MINUTE: perMinute(30).describe('Requests per minute from one IP address to place a hold, check out, or open an order page.'),
+  RATE_LIMIT_LOGIN_PER_MINUTE: perMinute(10).describe('Log-in attempts per minute from one IP address.'),
+  REDIS_URL: url(['redis:', 'rediss:']).optional().describe('Redis for the rate-limit counters, shared by every instance. When absent, each instance counts in memory.'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -66,6 +83,10 @@ export interface Config {
   /** How long personal data is kept (the privacy page shows these; the retention job applies them). */
   retention: { ipDays: number; buyerDataMonths: number; abandonedDays: number };
   payments: { kind: 'stripe'; secretKey: string; webhookSecret: string } | { kind: 'test' };
+  /** The fraud rules at checkout (ADR 0008). */
+  fraud: FraudPolicy;
+  /** Requests per minute per client IP; counted in Redis when a URL is given, else in memory. */
+  rateLimit: { perMinute: number; logInPerMinute: number; redisUrl: string | null };
 }
 
 export function isLoopbackUrl(url: string): boolean {
@@ -108,6 +129,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     payments: s.STRIPE_SECRET_KEY && s.STRIPE_WEBHOOK_SECRET
       ? { kind: 'stripe', secretKey: s.STRIPE_SECRET_KEY, webhookSecret: s.STRIPE_WEBHOOK_SECRET }
       : { kind: 'test' },
+    fraud: {
+      maxOrdersPerIpPerHour: s.FRAUD_MAX_ORDERS_PER_IP_PER_HOUR, maxOrdersPerEmailPerHour: s.FRAUD_MAX_ORDERS_PER_EMAIL_PER_HOUR,
+      maxOrdersPerAsnPerHour: s.FRAUD_MAX_ORDERS_PER_ASN_PER_HOUR, maxFailedPaymentsPerIpPerHour: s.FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR,
+      hostingNetworks: s.FRAUD_HOSTING_NETWORKS,
+      extraHostingAsns: (s.FRAUD_HOSTING_ASNS ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number),
+    },
+    rateLimit: { perMinute: s.RATE_LIMIT_PER_MINUTE, logInPerMinute: s.RATE_LIMIT_LOGIN_PER_MINUTE, redisUrl: s.REDIS_URL ?? null },
   };
 }
 

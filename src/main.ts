@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Db, migrate, openDatabase } from './adapters/db/connect.ts';
 import { isEmpty, seedDemo } from './adapters/db/seed.ts';
 import { kyselyStore } from './adapters/db/store.ts';
+import { asnIndexIn, offlineIpInfo } from './adapters/geoip/ipInfo.ts';
 import { keysFromSecret, loadOrCreateSecret } from './adapters/keys/keys.ts';
 import { scryptHasher } from './adapters/keys/passwords.ts';
 import { createLogger } from './adapters/log.ts';
@@ -40,6 +42,8 @@ export interface Overrides {
   mailer?: Mailer;
   /** A payment provider built by the test (e.g. Stripe's adapter pointed at a local Stripe-protocol server). */
   payments?: PaymentProvider;
+  /** Prefix of the rate-limit keys in Redis, so that test runs do not count each other's requests. */
+  rateLimitNameSpace?: string;
 }
 
 /** Builds adapters from config, hands them to the use cases, and builds the HTTP app (not listening). */
@@ -60,13 +64,22 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
   const mailer = overrides.mailer ?? smtp ?? devOutboxMailer(db, config.mail.from, () => clock.now());
   const deps: AppDeps = {
     store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: scryptHasher(), log: logger,
-    settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes },
+    settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud },
+    ipInfo: offlineIpInfo(geoipCache(config)),
   };
+  const redis = config.rateLimit.redisUrl
+    ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 })
+    : null;
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis for rate limits unavailable; requests are not limited meanwhile'));
   const server = await buildServer({
     app: deps, logger, testProvider: test, assets: await buildAssets(),
     // The checkout form's redirect goes to the provider's page, and browsers hold redirects to form-action.
     formActions: config.payments.kind === 'stripe' ? [STRIPE_CHECKOUT_ORIGIN] : [],
     trustedProxies: config.trustedProxies,
+    rateLimit: {
+      perMinute: config.rateLimit.perMinute, logInPerMinute: config.rateLimit.logInPerMinute, redis,
+      nameSpace: overrides.rateLimitNameSpace ?? 'marquee-rate-limit:',
+    },
     session: { secureCookies: config.baseUrl.startsWith('https:'), csrfKey: keys.derive('csrf:v1') },
     devOutbox: config.devMailbox ? devOutboxReader(db) : null,
   });
@@ -77,9 +90,15 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
       // Let a mail dispatch that a request started finish before the database goes away.
       await dispatchMails(deps).catch(() => {});
       smtp?.close();
+      redis?.disconnect();
       if (!overrides.db) await db.destroy();
     },
   };
+}
+
+/** The ASN index's binary cache, built from the package's CSV on first use. */
+function geoipCache(config: Config): string {
+  return join(config.dataDir, 'cache');
 }
 
 const DEMO_EMAIL = 'demo@marquee.localhost';
@@ -98,6 +117,9 @@ export async function start(): Promise<void> {
   }
   const box = await assemble(config);
   const { deps, db, server } = box;
+  // Load the ASN index now (about 60 ms from its cache; a second or two to build the cache on the very first start), not in a buyer's checkout.
+  const geoip = asnIndexIn(geoipCache(config));
+  server.log.info({ ipv4Ranges: geoip.ranges.v4, ipv6Ranges: geoip.ranges.v6 }, 'ASN index loaded');
   if (config.seedDemo && (await isEmpty(db))) {
     const login = { email: DEMO_EMAIL, password: randomBytes(9).toString('base64url') };
     await seedDemo(db, deps.passwords, login, deps.clock.now());

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import type { AppDeps } from './deps.ts';
-import type { SessionUser } from './ports.ts';
+import type { Client, SessionUser } from './ports.ts';
 
 const SESSION_HOURS = 12;
 // Verified when the email is unknown, so that a wrong email and a wrong password take as long.
@@ -11,7 +11,8 @@ export function sessionTokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-export async function logIn(deps: AppDeps, email: string, password: string): Promise<Result<{ token: string; expiresAt: Date }>> {
+/** A successful log-in records the client's IP address and network with the new session, in one transaction. */
+export async function logIn(deps: AppDeps, email: string, password: string, client?: Client): Promise<Result<{ token: string; expiresAt: Date }>> {
   const user = await deps.store.accounts.userByEmail(email);
   const good = await deps.passwords.verify(user?.passwordHash ?? DUMMY_HASH, password);
   if (!user || !good) {
@@ -21,8 +22,16 @@ export async function logIn(deps: AppDeps, email: string, password: string): Pro
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
-  await deps.store.accounts.createSession({ tokenHash: sessionTokenHash(token), userId: user.id, createdAt: now, expiresAt });
-  deps.log.info({ userId: user.id }, 'logged in');
+  const network = client ? await deps.ipInfo.lookup(client.ip) : null;
+  const logInId = randomUUID();
+  await deps.store.transaction(async (tx) => {
+    await tx.accounts.createSession({ tokenHash: sessionTokenHash(token), userId: user.id, createdAt: now, expiresAt });
+    await tx.fraud.recordStaffLogIn({
+      id: logInId, userId: user.id, producerId: user.producerId, at: now,
+      ip: client?.ip ?? null, asn: network?.asn ?? null, organisation: network?.organisation ?? null,
+    });
+  });
+  deps.log.info({ userId: user.id, logInId, asn: network?.asn ?? null }, 'logged in');
   return ok({ token, expiresAt });
 }
 

@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
+import { assessCheckout, type FlagReason } from '../domain/fraud.ts';
 import { isHoldLive } from '../domain/hold.ts';
 import { orderCodeFromBytes } from '../domain/order.ts';
 import type { AppDeps } from './deps.ts';
 import { priceHold } from './holds.ts';
+import type { Client } from './ports.ts';
 import { transact } from './transact.ts';
 
 export interface BuyerDetails {
@@ -16,9 +18,15 @@ export interface BuyerDetails {
  * Turns a live hold into a pending order (or updates the one it already has) and opens a
  * payment session with the provider. The provider call happens after the transaction commits,
  * so no lock is held across the network.
+ *
+ * The client's IP address and its network are recorded on the order, and the fraud rules run
+ * first (ADR 0008): a velocity breach refuses the checkout before anything is written, and an
+ * order from a hosting network is refused or flagged, as the policy says. Without a client (a
+ * script or a test that does not say), only the per-email rule can apply.
  */
-export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerDetails): Promise<Result<{ redirectUrl: string }>> {
+export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerDetails, client?: Client): Promise<Result<{ redirectUrl: string }>> {
   const now = deps.clock.now();
+  const network = client ? await deps.ipInfo.lookup(client.ip) : null;
   const started = await transact(deps.store, async (tx) => {
     const hold = await tx.holds.get(holdId);
     if (!hold) return fail('not_found', 'This basket does not exist. Choose your tickets again.');
@@ -32,6 +40,15 @@ export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerD
 
     let order = await tx.orders.byHold(holdId);
     if (order && order.status !== 'pending') return fail('hold_used', 'This basket has already been checked out.');
+    const activity = await tx.fraud.recentActivity({
+      ip: client?.ip ?? null, email: buyer.buyerEmail, asn: network?.asn ?? null, since: new Date(now.getTime() - 3600_000),
+    });
+    const verdict = assessCheckout(deps.settings.fraud, { network, newOrder: !order, activity });
+    if (!verdict.ok) {
+      deps.log.warn({ holdId, rule: verdict.details?.rule ?? null, asn: network?.asn ?? null }, 'checkout refused by a fraud rule');
+      return verdict;
+    }
+    const earlier: FlagReason[] = order ? ((await tx.fraud.orderClient(order.id))?.flags ?? []) : [];
     if (order) {
       await tx.orders.updateBuyer(order.id, buyer);
     } else {
@@ -41,6 +58,12 @@ export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerD
         ...buyer, createdAt: now, pricing, fees: performance.fees,
       });
       order = (await tx.orders.byId(id))!;
+    }
+    if (client) {
+      // A flag, once raised, stays for the producer to see, even if the buyer retries from elsewhere.
+      const flags = [...new Set([...earlier, ...verdict.value.flags])];
+      await tx.fraud.recordOrderClient(order.id, { ip: client.ip, network, flags });
+      if (flags.length > 0) deps.log.warn({ orderId: order.id, flags, asn: network?.asn ?? null }, 'order flagged for review');
     }
     const paymentId = randomUUID();
     await tx.payments.create({ id: paymentId, orderId: order.id, provider: deps.payments.name, amount: total, createdAt: now });

@@ -1,4 +1,5 @@
-import type { Clock, Keys, Mailer, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, Store, TicketPdfRenderer } from './ports.ts';
+import type { FraudPolicy } from '../domain/fraud.ts';
+import type { Clock, IpInfo, Keys, Mailer, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, Store, TicketPdfRenderer } from './ports.ts';
 
 /** What the use cases are given at start. main.ts builds it; tests build it with their own adapters. */
 export interface AppDeps {
@@ -11,7 +12,9 @@ export interface AppDeps {
   keys: Keys;
   passwords: PasswordHasher;
   log: AppLogger;
-  settings: { baseUrl: string; holdMinutes: number };
+  settings: { baseUrl: string; holdMinutes: number; fraud: FraudPolicy };
+  /** The client IP's network (ASN and organisation), from the offline database. */
+  ipInfo: IpInfo;
 }
 
 /** The subset of pino the use cases use. Log ids, never names, emails or card data. */

@@ -4,6 +4,7 @@ import type { PaymentStatus } from '../domain/payment.ts';
 import type { FeePolicy, OrderPricing } from '../domain/pricing.ts';
 import type { Money } from '../domain/money.ts';
 import type { DisclosableOrder, DisclosureKind, DisclosureScope, DisclosureStatus } from '../domain/disclosure.ts';
+import type { FlagReason, RecentActivity } from '../domain/fraud.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
 
@@ -258,6 +259,7 @@ export interface Repos {
   staff: StaffRepo;
   support: SupportRepo;
   disclosures: DisclosureRepo;
+  fraud: FraudRepo;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */
@@ -354,4 +356,29 @@ export interface ReceiptPdfRenderer {
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
+}
+
+// ---------- clients: IP address and network, for fraud checks (promise 2) ----------
+
+/** Who is on the other end of a request: the IP address as the HTTP layer determined it (trusted proxies only). */
+export interface Client { ip: string }
+export interface IpNetwork { asn: number; organisation: string }
+/** The offline IP-to-network lookup. Never a call to a third-party service. */
+export interface IpInfo {
+  /** Null for an address in no known range (private, reserved, or not an IP address). */
+  lookup(ip: string): Promise<IpNetwork | null>;
+  /** The data's licence asks for this link wherever a result is shown. */
+  readonly attribution: { text: string; href: string };
+}
+/** What was recorded about the client that placed an order. */
+export interface OrderClient { ip: string; asn: number | null; organisation: string | null; flags: FlagReason[] }
+export interface StaffLogIn { id: string; userId: string; producerId: string; at: Date; ip: string | null; asn: number | null; organisation: string | null }
+export interface FraudRepo {
+  /** Counts over [since, now]: new orders from the IP, the email (case-insensitive), the ASN; failed payments of orders from the IP. */
+  recentActivity(q: { ip: string | null; email: string; asn: number | null; since: Date }): Promise<RecentActivity>;
+  recordOrderClient(orderId: string, client: { ip: string; network: IpNetwork | null; flags: FlagReason[] }): Promise<void>;
+  orderClient(orderId: string): Promise<OrderClient | null>;
+  recordStaffLogIn(l: StaffLogIn): Promise<void>;
+  /** A producer's recent staff log-ins, newest first: scoped by producer. */
+  staffLogIns(producerId: string, limit: number): Promise<StaffLogIn[]>;
 }

@@ -1,7 +1,7 @@
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { may } from '../domain/policy.ts';
 import type { AppDeps } from './deps.ts';
-import type { OrderRecord, PaymentIssue, PaymentRecord, PerformanceContext, ProducerOrderRow, SessionUser, TicketRecord } from './ports.ts';
+import type { IpInfo, OrderClient, OrderRecord, PaymentIssue, PaymentRecord, PerformanceContext, ProducerOrderRow, SessionUser, TicketRecord } from './ports.ts';
 
 /** A producer's own orders, and only those: the query is scoped by the signed-in user's producer. */
 export async function producerOrders(deps: AppDeps, user: SessionUser): Promise<ProducerOrderRow[]> {
@@ -19,6 +19,10 @@ export interface ProducerOrderDetail {
   tickets: TicketRecord[];
   payments: PaymentRecord[];
   canRefund: boolean;
+  /** The client's IP address and network, with the fraud flags raised at checkout; null when none was recorded. */
+  client: OrderClient | null;
+  /** Shown beside the network, as the data's licence asks. */
+  networkAttribution: IpInfo['attribution'];
 }
 
 /** One order of the producer's; another producer's order is "not found", never "forbidden". */
@@ -36,6 +40,8 @@ export async function producerOrder(deps: AppDeps, user: SessionUser, orderId: s
     tickets: await deps.store.tickets.byOrder(order.id),
     payments: await deps.store.payments.forOrder(order.id),
     canRefund: may(user.role, 'orders.refund') && (order.status === 'paid' || order.status === 'partially_refunded'),
+    client: await deps.store.fraud.orderClient(order.id),
+    networkAttribution: deps.ipInfo.attribution,
   });
 }
 

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'bad_signature'
   | 'illegal_transition'
   | 'conflict'
-  | 'unavailable';
+  | 'unavailable'
+  | 'rate_limited';
 
 export interface Failure {
   readonly ok: false;

@@ -16,6 +16,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   illegal_transition: 409,
   conflict: 409,
   unavailable: 503,
+  rate_limited: 429,
 };
 
 export function statusOf(failure: Pick<Failure, 'code'>): number {
@@ -40,7 +41,7 @@ export function registerErrorHandlers(app: FastifyInstance, renderHtmlError: (re
     const message = status === 500 ? 'Something went wrong on our side. Nothing was charged twice; please try again.' : clientMessage(err, status);
     if (status === 500) req.log.error({ err }, 'unhandled error');
     else req.log.info({ code: err.code, status }, 'client error');
-    if (isApiRequest(req)) return reply.code(status).send({ error: { code: status === 500 ? 'internal' : 'invalid_input', message } });
+    if (isApiRequest(req)) return reply.code(status).send({ error: { code: status === 500 ? 'internal' : status === 429 ? 'rate_limited' : 'invalid_input', message } });
     return renderHtmlError(req, reply, status, message);
   });
   app.setNotFoundHandler((req, reply) => {
@@ -52,6 +53,7 @@ export function registerErrorHandlers(app: FastifyInstance, renderHtmlError: (re
 
 function clientMessage(err: Error & { code?: string }, status: number): string {
   switch (err.code) {
+    case 'RATE_LIMITED': return err.message;
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return 'The request is too large.';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return 'This kind of request body is not accepted here.';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -8,6 +8,7 @@ import type { TestProvider } from '../adapters/payments/testProvider.ts';
 import { registerWebRoutes, renderError, type WebDeps } from '../web/routes.tsx';
 import { registerApiRoutes } from './api.ts';
 import { registerErrorHandlers } from './errors.ts';
+import { type RateLimitOptions, registerRateLimits } from './rateLimit.ts';
 import { registerSecurityHeaders } from './security.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
@@ -19,6 +20,7 @@ export interface ServerOptions extends WebDeps {
   formActions: string[];
   /** Reverse proxies whose X-Forwarded-* headers are believed; nobody else's are. */
   trustedProxies: string[];
+  rateLimit: RateLimitOptions;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerSecurityHeaders(app, { formActions: opts.formActions, https: opts.session.secureCookies });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(cookie);
+  await registerRateLimits(app, opts.rateLimit);
   registerErrorHandlers(app, (_req, reply, status, message) => renderError(reply, status, message));
   registerApiRoutes(app, opts.app, opts.session);
   await registerWebhookRoutes(app, opts.app);

@@ -95,7 +95,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
       const fieldErrors = Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
       return html(reply, <CheckoutPage view={view.value} form={echo} errors={['Please correct the marked fields.']} fieldErrors={fieldErrors} declined={false} now={deps.clock.now()} viewer={null} />, 422);
     }
-    const started = await startCheckout(deps, req.params.holdId, form.data);
+    const started = await startCheckout(deps, req.params.holdId, form.data, { ip: req.ip });
     if (!started.ok) {
       const fresh = await checkoutView(deps, req.params.holdId);
       return html(reply, <CheckoutPage view={fresh.ok ? fresh.value : view.value} form={echo} errors={[started.message]} fieldErrors={{}} declined={false} now={deps.clock.now()} viewer={null} />, statusOf(started));
@@ -163,7 +163,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   app.post('/login', async (req, reply) => {
     const form = loginForm.safeParse(req.body ?? {});
     if (!form.success) return html(reply, <LoginPage email="" errors={firstMessages(form.error)} next="/dashboard" />, 400);
-    const result = await logIn(deps, form.data.email, form.data.password);
+    const result = await logIn(deps, form.data.email, form.data.password, { ip: req.ip });
     if (!result.ok) return html(reply, <LoginPage email={form.data.email} errors={[result.message]} next={safeNext(form.data.next)} />, 401);
     setSessionCookie(reply, w.session, result.value.token, result.value.expiresAt);
     return reply.redirect(safeNext(form.data.next), 303);

@@ -40,7 +40,20 @@ export interface TestBoxOffice extends BoxOffice {
   testProvider: NonNullable<BoxOffice['testProvider']>;
 }
 
-export async function testBoxOffice(db: Db, opts: { baseUrl?: string; clock?: TestClock } = {}): Promise<TestBoxOffice> {
+/**
+ * Suites place many orders with one buyer's email from one address within a frozen hour, so the
+ * fraud velocity rules and the rate limits are out of their way unless a test sets them
+ * (`settings`, e.g. { FRAUD_MAX_ORDERS_PER_IP_PER_HOUR: '2' }); test/contract/fraud.test.ts and
+ * test/http/fraud.test.ts do.
+ */
+const UNLIMITED: Record<string, string> = {
+  FRAUD_MAX_ORDERS_PER_IP_PER_HOUR: '100000', FRAUD_MAX_ORDERS_PER_EMAIL_PER_HOUR: '100000', FRAUD_MAX_ORDERS_PER_ASN_PER_HOUR: '100000',
+  FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: '100000', RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+};
+
+export async function testBoxOffice(
+  db: Db, opts: { baseUrl?: string; clock?: TestClock; settings?: Record<string, string>; rateLimitNameSpace?: string } = {},
+): Promise<TestBoxOffice> {
   const logs = new LogCapture();
   const clock = opts.clock ?? new TestClock();
   const config = loadConfig({
@@ -48,8 +61,12 @@ export async function testBoxOffice(db: Db, opts: { baseUrl?: string; clock?: Te
     SEED_DEMO: 'false',
     BASE_URL: opts.baseUrl ?? 'http://127.0.0.1:3999',
     LOG_LEVEL: 'info',
+    ...UNLIMITED,
+    ...opts.settings,
   });
-  const box = await assemble(config, { db, clock, logger: createLogger('info', logs) });
+  const box = await assemble(config, {
+    db, clock, logger: createLogger('info', logs), ...(opts.rateLimitNameSpace ? { rateLimitNameSpace: opts.rateLimitNameSpace } : {}),
+  });
   if (!box.testProvider) throw new Error('tests pay through the built-in test provider');
   return { ...box, testProvider: box.testProvider, clock, logs };
 }

@@ -30,6 +30,7 @@ export interface OrdersTable {
   buyerName: string; buyerEmail: string; marketingConsent: boolean; totalMinor: number; currency: string;
   createdAt: Timestamp; paidAt: Timestamp | null;
   netMinor: Generated<number>; taxMinor: Generated<number>; feeMinor: Generated<number>; feeTaxMinor: Generated<number>; feeTaxRateBp: Generated<number>; feePerTicketMinor: Generated<number>;
+  clientIp: Generated<string | null>; clientAsn: Generated<number | null>; clientOrg: Generated<string | null>; flagReasons: Generated<string | null>;
 }
 export interface OrderLinesTable {
   orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string;
@@ -80,6 +81,7 @@ export interface DisclosureRequestsTable {
   dateFrom: Timestamp; dateTo: Timestamp; notifyAllowed: boolean; status: string; recordedBy: string; recordedAt: Timestamp;
   decidedBy: string | null; decidedAt: Timestamp | null; decisionNote: string | null; lastExportHash: string | null; lastExportedAt: Timestamp | null;
 }
+export interface StaffLoginsTable { id: string; userId: string; producerId: string; at: Timestamp; ip: string | null; asn: number | null; organisation: string | null }
 
 export interface Database {
   producers: ProducersTable;
@@ -111,4 +113,5 @@ export interface Database {
   staffSessions: StaffSessionsTable;
   supportRequests: SupportRequestsTable;
   disclosureRequests: DisclosureRequestsTable;
+  staffLogins: StaffLoginsTable;
 }

@@ -3,6 +3,7 @@ import type { Db } from './connect.ts';
 import { accountRepo } from './repos/accounts.ts';
 import { auditLog } from './repos/audit.ts';
 import { catalogRepo } from './repos/catalog.ts';
+import { fraudRepo } from './repos/fraud.ts';
 import { holdRepo } from './repos/holds.ts';
 import { inventoryRepo } from './repos/inventory.ts';
 import { mailRepo } from './repos/mails.ts';
@@ -28,6 +29,7 @@ function repos(db: Db): Repos {
     staff: staffRepo(db),
     support: supportRepo(db),
     disclosures: disclosureRepo(db),
+    fraud: fraudRepo(db),
   };
 }
 

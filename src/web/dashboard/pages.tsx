@@ -1,5 +1,6 @@
 import type { ProducerOrderDetail } from '../../app/producer.ts';
 import type { DoorPerformance, PaymentIssue, ProducerOrderRow } from '../../app/ports.ts';
+import { FLAG_EXPLANATIONS } from '../../domain/fraud.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
@@ -104,6 +105,7 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
         <dt>Marketing consent</dt><dd>{order.marketingConsent ? 'Yes' : 'No'}</dd>
         <dt>Total</dt><dd>{formatMoney(order.total)}</dd>
       </dl>
+      <OrderClientSection detail={props.detail} />
       <h2>Payments</h2>
       <ul>
         {payments.map((pay) => (
@@ -134,6 +136,30 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
         </form>
       )}
     </Layout>
+  );
+}
+
+/** Where the order came from, and why it was flagged: what staff need to review it. */
+function OrderClientSection(props: { detail: ProducerOrderDetail }) {
+  const { client, networkAttribution } = props.detail;
+  if (!client) return null;
+  return (
+    <section aria-labelledby="client-heading">
+      {client.flags.length > 0 && (
+        <div class="notice warn" role="status" data-order-flags={client.flags.join(' ')}>
+          <h2>Flagged for review</h2>
+          <ul>{client.flags.map((f) => <li>{FLAG_EXPLANATIONS[f] ?? f}</li>)}</ul>
+        </div>
+      )}
+      <h2 id="client-heading">Where the order came from</h2>
+      <p>Kept to check for fraud, and erased after the retention period.</p>
+      <dl class="facts">
+        <dt>IP address</dt><dd data-client-ip>{client.ip}</dd>
+        <dt>Network</dt>
+        <dd data-client-asn={client.asn ?? ''}>{client.asn === null ? 'Unknown (a private or unlisted address)' : `AS${client.asn}, ${client.organisation ?? ''}`}</dd>
+      </dl>
+      <p><a href={networkAttribution.href}>{networkAttribution.text}</a></p>
+    </section>
   );
 }
 

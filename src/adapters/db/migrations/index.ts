@@ -4,6 +4,7 @@ import * as m002 from './002_payments.ts';
 import * as m003 from './003_pricing.ts';
 import * as m004 from './004_receipts.ts';
 import * as m005 from './005_audit.ts';
+import * as m006 from './006_fraud.ts';
 import * as m007 from './007_platform.ts';
 import * as m009 from './009_receipt_content.ts';
 
@@ -11,8 +12,8 @@ import * as m009 from './009_receipt_content.ts';
 export const migrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
-      '001_skeleton': m001, '002_payments': m002, '003_pricing': m003, '004_receipts': m004, '005_audit': m005, '007_platform': m007,
-      '009_receipt_content': m009,
+      '001_skeleton': m001, '002_payments': m002, '003_pricing': m003, '004_receipts': m004, '005_audit': m005, '006_fraud': m006,
+      '007_platform': m007, '009_receipt_content': m009,
     };
   },
 };

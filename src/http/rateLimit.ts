@@ -1,0 +1,53 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+
+export interface RateLimitOptions {
+  perMinute: number;
+  logInPerMinute: number;
+  /** Counters shared by every instance; null counts in this process's memory. */
+  redis: Redis | null;
+  /** Prefix of the Redis keys (tests give each run its own). */
+  nameSpace: string;
+}
+
+/**
+ * Which routes are limited, and how much: per client IP (request.ip, which believes
+ * X-Forwarded-For only from TRUSTED_PROXIES), per route, per minute. These are the routes a
+ * script would hammer: taking places, checking out (card testing), guessing passwords, guessing
+ * order links.
+ */
+export function limitedRoutes(o: Pick<RateLimitOptions, 'perMinute' | 'logInPerMinute'>): Record<string, number> {
+  return {
+    'POST /events/:slug/hold': o.perMinute,
+    'POST /checkout/:holdId': o.perMinute,
+    'GET /orders/:orderId/:token': o.perMinute,
+    'GET /orders/:orderId/:token/tickets.pdf': o.perMinute,
+    'POST /login': o.logInPerMinute,
+  };
+}
+
+export class RateLimited extends Error {
+  override name = 'RateLimited';
+  readonly statusCode = 429;
+  readonly code = 'RATE_LIMITED';
+}
+
+/** Call before any route is registered: the limits attach to routes as they are added. */
+export async function registerRateLimits(app: FastifyInstance, o: RateLimitOptions): Promise<void> {
+  const limits = limitedRoutes(o);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const max = limits[`${method} ${route.url}`];
+      if (max !== undefined) route.config = { ...(route.config as object), rateLimit: { max, timeWindow: 60_000 } };
+    }
+  });
+  await app.register(rateLimit, {
+    global: false,
+    ...(o.redis ? { redis: o.redis, nameSpace: o.nameSpace } : {}),
+    // Should Redis fail, sell tickets unlimited rather than not at all (main.ts logs the client's errors).
+    skipOnError: true,
+    errorResponseBuilder: (_req, ctx) =>
+      new RateLimited(`Too many requests from your address. Please wait ${Math.max(1, Math.ceil(ctx.ttl / 1000))} seconds and try again.`),
+  });
+}
