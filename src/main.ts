@@ -21,6 +21,11 @@ import type { Clock, Mailer, PaymentProvider } from './app/ports.ts';
 import { type Config, ConfigError, loadConfigFromProcess } from './config.ts';
 import { buildServer } from './http/server.ts';
 import { buildAssets } from './web/assets.ts';
+import { recordPrivacyVersion } from './adapters/privacy/versionLog.ts';
+import { collectedFields, DISCLOSURE_POLICY, type FieldPurposes, IP_AND_ISP_USE, type PrivacyFacts, privacyFactsHash, processorsOf } from './domain/privacy.ts';
+import { COOKIE_REGISTRY, type CookieRegistry } from './web/cookies.ts';
+import { checkoutFieldPurposes, checkoutForm } from './web/forms.ts';
+import type { PrivacyPageData } from './web/privacy/page.tsx';
 
 export interface BoxOffice {
   server: FastifyInstance;
@@ -39,6 +44,9 @@ export interface Overrides {
   mailer?: Mailer;
   /** A payment provider built by the test (e.g. Stripe's adapter pointed at a local Stripe-protocol server). */
   payments?: PaymentProvider;
+  /** Another cookie registry or other checkout purposes: tests show that the privacy page follows them. */
+  cookies?: CookieRegistry;
+  checkoutFieldPurposes?: FieldPurposes;
 }
 
 /** Builds adapters from config, hands them to the use cases, and builds the HTTP app (not listening). */
@@ -61,6 +69,8 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), keys, passwords: scryptHasher(), log: logger,
     settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes },
   };
+  const cookies = overrides.cookies ?? COOKIE_REGISTRY;
+  const privacy = privacyPage(config, cookies, overrides.checkoutFieldPurposes ?? checkoutFieldPurposes, clock.now());
   const server = await buildServer({
     app: deps, logger, testProvider: test, assets: await buildAssets(),
     // The checkout form's redirect goes to the provider's page, and browsers hold redirects to form-action.
@@ -68,6 +78,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     trustedProxies: config.trustedProxies,
     session: { secureCookies: config.baseUrl.startsWith('https:'), csrfKey: keys.derive('csrf:v1') },
     devOutbox: config.devMailbox ? devOutboxReader(db) : null,
+    cookies, privacy,
   });
   return {
     server, deps, db, testProvider: test,
@@ -79,6 +90,25 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
       if (!overrides.db) await db.destroy();
     },
   };
+}
+
+/**
+ * The privacy page's facts, from what runs: the checkout schema and its declared purposes, the
+ * cookie registry, the configured processors (the SMTP relay by host only) and retention periods.
+ * A new set of facts starts a new version in DATA_DIR/privacy-versions.json.
+ */
+export function privacyPage(config: Config, cookies: CookieRegistry, purposes: FieldPurposes, now: Date): PrivacyPageData {
+  const facts: PrivacyFacts = {
+    checkoutFields: collectedFields(Object.keys(checkoutForm.shape), purposes),
+    // Producers' own checkout questions (issue 6) join here, each with its stated purpose.
+    producerQuestions: [],
+    cookies: [...cookies],
+    processors: processorsOf({ payments: config.payments.kind, smtpHost: config.mail.kind === 'smtp' ? new URL(config.mail.url).host : null }),
+    retention: config.retention,
+    ipAndIsp: IP_AND_ISP_USE,
+    disclosure: DISCLOSURE_POLICY,
+  };
+  return { facts, version: recordPrivacyVersion(join(config.dataDir, 'privacy-versions.json'), privacyFactsHash(facts), now) };
 }
 
 const DEMO_EMAIL = 'demo@marquee.localhost';

@@ -21,12 +21,15 @@ import { checkoutForm, doorForm, firstMessages, holdForm, loginForm, safeNext, u
 import { ErrorPage, type Viewer } from './layout.tsx';
 import { allowed, clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
+import { PrivacyPage, type PrivacyPageData } from './privacy/page.tsx';
 
 export interface WebDeps {
   app: AppDeps;
   session: SessionSupport;
   assets: Map<string, Asset>;
   devOutbox: ReturnType<typeof devOutboxReader> | null;
+  /** The privacy page's facts and version, computed once at start from the running configuration. */
+  privacy: PrivacyPageData;
 }
 
 
@@ -127,6 +130,8 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     if (!pdf.ok) return failurePage(reply, pdf);
     return reply.type('application/pdf').header('Content-Disposition', `attachment; filename="${pdf.value.filename}"`).send(pdf.value.pdf);
   });
+
+  app.get('/privacy', async (req, reply) => html(reply, <PrivacyPage {...w.privacy} viewer={await viewerOf(req)} />));
 
   // ---------- producers ----------
 

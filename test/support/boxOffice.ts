@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Db } from '../../src/adapters/db/connect.ts';
 import { createEvent, createProducer, type NewEvent } from '../../src/adapters/db/seed.ts';
 import { createLogger } from '../../src/adapters/log.ts';
 import type { Clock } from '../../src/app/ports.ts';
 import { loadConfig } from '../../src/config.ts';
-import { assemble, type BoxOffice } from '../../src/main.ts';
+import { assemble, type BoxOffice, type Overrides } from '../../src/main.ts';
 
 /**
  * A clock the test moves by hand, for hold expiry and late payments. It stands still at a fixed
@@ -40,7 +43,11 @@ export interface TestBoxOffice extends BoxOffice {
   testProvider: NonNullable<BoxOffice['testProvider']>;
 }
 
-export async function testBoxOffice(db: Db, opts: { baseUrl?: string; clock?: TestClock } = {}): Promise<TestBoxOffice> {
+/** `env`: more settings (a test's own DATA_DIR, retention periods…); `overrides`: more test seams. */
+export async function testBoxOffice(
+  db: Db,
+  opts: { baseUrl?: string; clock?: TestClock; env?: Record<string, string>; overrides?: Overrides } = {},
+): Promise<TestBoxOffice> {
   const logs = new LogCapture();
   const clock = opts.clock ?? new TestClock();
   const config = loadConfig({
@@ -48,8 +55,11 @@ export async function testBoxOffice(db: Db, opts: { baseUrl?: string; clock?: Te
     SEED_DEMO: 'false',
     BASE_URL: opts.baseUrl ?? 'http://127.0.0.1:3999',
     LOG_LEVEL: 'info',
+    // The privacy page's version log lives in DATA_DIR: never the checkout's ./data.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'marquee-data-')),
+    ...opts.env,
   });
-  const box = await assemble(config, { db, clock, logger: createLogger('info', logs) });
+  const box = await assemble(config, { db, clock, logger: createLogger('info', logs), ...opts.overrides });
   if (!box.testProvider) throw new Error('tests pay through the built-in test provider');
   return { ...box, testProvider: box.testProvider, clock, logs };
 }
