@@ -24,6 +24,11 @@ import type { Clock, Mailer, PaymentProvider } from './app/ports.ts';
 import { type Config, ConfigError, loadConfigFromProcess } from './config.ts';
 import { buildServer } from './http/server.ts';
 import { buildAssets } from './web/assets.ts';
+import { recordPrivacyVersion } from './adapters/privacy/versionLog.ts';
+import { collectedFields, DISCLOSURE_POLICY, type FieldPurposes, IP_AND_ISP_USE, type PrivacyFacts, privacyFactsHash, processorsOf } from './domain/privacy.ts';
+import { COOKIE_REGISTRY, type CookieRegistry } from './web/cookies.ts';
+import { checkoutFieldPurposes, checkoutForm } from './web/forms.ts';
+import type { PrivacyPageData } from './web/privacy/page.tsx';
 
 export interface BoxOffice {
   server: FastifyInstance;
@@ -44,6 +49,9 @@ export interface Overrides {
   payments?: PaymentProvider;
   /** Prefix of the rate-limit keys in Redis, so that test runs do not count each other's requests. */
   rateLimitNameSpace?: string;
+  /** Another cookie registry or other checkout purposes: tests show that the privacy page follows them. */
+  cookies?: CookieRegistry;
+  checkoutFieldPurposes?: FieldPurposes;
 }
 
 /** Builds adapters from config, hands them to the use cases, and builds the HTTP app (not listening). */
@@ -71,6 +79,8 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 })
     : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis for rate limits unavailable; requests are not limited meanwhile'));
+  const cookies = overrides.cookies ?? COOKIE_REGISTRY;
+  const privacy = privacyPage(config, cookies, overrides.checkoutFieldPurposes ?? checkoutFieldPurposes, clock.now());
   const server = await buildServer({
     app: deps, logger, testProvider: test, assets: await buildAssets(),
     // The checkout form's redirect goes to the provider's page, and browsers hold redirects to form-action.
@@ -82,6 +92,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     },
     session: { secureCookies: config.baseUrl.startsWith('https:'), csrfKey: keys.derive('csrf:v1') },
     devOutbox: config.devMailbox ? devOutboxReader(db) : null,
+    cookies, privacy,
   });
   return {
     server, deps, db, testProvider: test,
@@ -99,6 +110,25 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
 /** The ASN index's binary cache, built from the package's CSV on first use. */
 function geoipCache(config: Config): string {
   return join(config.dataDir, 'cache');
+}
+
+/**
+ * The privacy page's facts, from what runs: the checkout schema and its declared purposes, the
+ * cookie registry, the configured processors (the SMTP relay by host only) and retention periods.
+ * A new set of facts starts a new version in DATA_DIR/privacy-versions.json.
+ */
+export function privacyPage(config: Config, cookies: CookieRegistry, purposes: FieldPurposes, now: Date): PrivacyPageData {
+  const facts: PrivacyFacts = {
+    checkoutFields: collectedFields(Object.keys(checkoutForm.shape), purposes),
+    // Producers' own checkout questions (issue 6) join here, each with its stated purpose.
+    producerQuestions: [],
+    cookies: [...cookies],
+    processors: processorsOf({ payments: config.payments.kind, smtpHost: config.mail.kind === 'smtp' ? new URL(config.mail.url).host : null }),
+    retention: config.retention,
+    ipAndIsp: IP_AND_ISP_USE,
+    disclosure: DISCLOSURE_POLICY,
+  };
+  return { facts, version: recordPrivacyVersion(join(config.dataDir, 'privacy-versions.json'), privacyFactsHash(facts), now) };
 }
 
 const DEMO_EMAIL = 'demo@marquee.localhost';

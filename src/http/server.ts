@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { registerTestProviderRoutes } from '../adapters/payments/testProviderRoutes.tsx';
 import type { TestProvider } from '../adapters/payments/testProvider.ts';
 import { registerWebRoutes, renderError, type WebDeps } from '../web/routes.tsx';
+import type { CookieRegistry } from '../web/cookies.ts';
 import { registerApiRoutes } from './api.ts';
+import { registerCookieGuard } from './cookieGuard.ts';
 import { registerErrorHandlers } from './errors.ts';
 import { type RateLimitOptions, registerRateLimits } from './rateLimit.ts';
 import { registerSecurityHeaders } from './security.ts';
@@ -21,6 +23,8 @@ export interface ServerOptions extends WebDeps {
   /** Reverse proxies whose X-Forwarded-* headers are believed; nobody else's are. */
   trustedProxies: string[];
   rateLimit: RateLimitOptions;
+  /** Every cookie the app may set; any other Set-Cookie fails the response. */
+  cookies: CookieRegistry;
 }
 
 /**
@@ -40,6 +44,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(cookie);
   await registerRateLimits(app, opts.rateLimit);
+  registerCookieGuard(app, { registry: opts.cookies, secure: opts.session.secureCookies, now: () => opts.app.clock.now() });
   registerErrorHandlers(app, (_req, reply, status, message) => renderError(reply, status, message));
   registerApiRoutes(app, opts.app, opts.session);
   await registerWebhookRoutes(app, opts.app);

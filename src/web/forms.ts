@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FieldPurposes } from '../domain/privacy.ts';
 
 /** The zod schemas for every form the pages accept: the one source of their validation. */
 
@@ -33,6 +34,16 @@ export const checkoutForm = z.object({
   // Consent is only ever the unticked-by-default box's own value; anything else is no consent.
   marketingConsent: z.unknown().optional().transform((v) => v === 'yes'),
 });
+
+/**
+ * Why checkout asks for each field (promise 1: minimal data). Every field of `checkoutForm` needs
+ * an entry here, or the privacy page cannot be built; the page lists exactly these.
+ */
+export const checkoutFieldPurposes: FieldPurposes<keyof typeof checkoutForm.shape> = {
+  buyerName: { label: 'Your name', required: true, purpose: 'Printed on your tickets and shown to the producer, so that the door can help if a ticket is lost.' },
+  buyerEmail: { label: 'Your email address', required: true, purpose: 'To send your tickets, receipts and news about your order (a change of time, a cancellation, a refund), and to let you reach your order.' },
+  marketingConsent: { label: 'Hearing from the producer (unticked unless you tick it)', required: false, purpose: "Only if you tick it: the producer may email you about their other events. You can withdraw it at any time." },
+};
 
 export const loginForm = z.object({
   email: z.string().trim().max(254).default(''),

@@ -46,7 +46,7 @@ export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer
         </header>
         <main id="main" tabIndex={-1}>{props.children}</main>
         <footer class="site">
-          <p>Marquee box office. Essential cookies only; no analytics, no third parties.</p>
+          <p>Marquee box office. Essential cookies only; no analytics, no third parties. <a href="/privacy">Privacy</a></p>
         </footer>
       </body>
     </html>

@@ -23,12 +23,15 @@ import { checkoutForm, doorForm, firstMessages, holdForm, loginForm, safeNext, s
 import { ErrorPage, type Viewer } from './layout.tsx';
 import { allowed, clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
+import { PrivacyPage, type PrivacyPageData } from './privacy/page.tsx';
 
 export interface WebDeps {
   app: AppDeps;
   session: SessionSupport;
   assets: Map<string, Asset>;
   devOutbox: ReturnType<typeof devOutboxReader> | null;
+  /** The privacy page's facts and version, computed once at start from the running configuration. */
+  privacy: PrivacyPageData;
 }
 
 
@@ -155,6 +158,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     if (!doc.ok) return failurePage(reply, doc);
     return reply.type('application/pdf').header('Content-Disposition', `attachment; filename="${doc.value.filename}"`).send(doc.value.pdf);
   });
+  app.get('/privacy', async (req, reply) => html(reply, <PrivacyPage {...w.privacy} viewer={await viewerOf(req)} />));
 
   // ---------- producers ----------
 

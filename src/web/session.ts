@@ -6,9 +6,10 @@ import type { AppDeps } from '../app/deps.ts';
 import type { SessionUser } from '../app/ports.ts';
 import type { Viewer } from './layout.tsx';
 import { type Action, may } from '../domain/policy.ts';
+import { COOKIES, cookieOptions } from './cookies.ts';
 
-/** The only cookie Marquee sets: a producer user's session. Essential, HttpOnly, SameSite=Lax. */
-export const SESSION_COOKIE = 'mq_session';
+/** A producer user's session cookie; its flags are declared in the cookie registry. */
+export const SESSION_COOKIE = COOKIES.session.name;
 
 export interface SessionSupport {
   secureCookies: boolean;
@@ -37,11 +38,11 @@ export async function signedIn(deps: AppDeps, s: SessionSupport, req: FastifyReq
 }
 
 export function setSessionCookie(reply: FastifyReply, s: SessionSupport, token: string, expiresAt: Date): void {
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: s.secureCookies, expires: expiresAt });
+  reply.setCookie(SESSION_COOKIE, token, cookieOptions(COOKIES.session, s.secureCookies, expiresAt));
 }
 
 export function clearSessionCookie(reply: FastifyReply, s: SessionSupport): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: s.secureCookies });
+  reply.clearCookie(SESSION_COOKIE, cookieOptions(COOKIES.session, s.secureCookies));
 }
 
 /** Whether the signed-in user's role allows an action; pages hide and refuse what it does not. */

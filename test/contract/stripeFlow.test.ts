@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripeProvider } from '../../src/adapters/payments/stripe.ts';
 import { createLogger } from '../../src/adapters/log.ts';
@@ -30,7 +33,7 @@ describe('a sale through Stripe Checkout', () => {
     tdb = await freshDatabase('pglite');
     stripe = await startStripeServer({ ...keys, now: () => clock.now() });
     const config = loadConfig({
-      SECRET_KEY: randomBytes(32).toString('base64url'), SEED_DEMO: 'false', BASE_URL: 'http://127.0.0.1:3998',
+      SECRET_KEY: randomBytes(32).toString('base64url'), SEED_DEMO: 'false', BASE_URL: 'http://127.0.0.1:3998', DATA_DIR: mkdtempSync(join(tmpdir(), 'marquee-data-')),
       STRIPE_SECRET_KEY: keys.secretKey, STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
     });
     const payments = stripeProvider({ ...keys, now: () => clock.now(), stripeOptions: stripe.sdkOptions });

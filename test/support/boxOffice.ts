@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Db } from '../../src/adapters/db/connect.ts';
 import { createEvent, createProducer, type NewEvent } from '../../src/adapters/db/seed.ts';
 import { createLogger } from '../../src/adapters/log.ts';
 import type { Clock } from '../../src/app/ports.ts';
 import { loadConfig } from '../../src/config.ts';
-import { assemble, type BoxOffice } from '../../src/main.ts';
+import { assemble, type BoxOffice, type Overrides } from '../../src/main.ts';
 
 /**
  * A clock the test moves by hand, for hold expiry and late payments. It stands still at a fixed
@@ -52,7 +55,8 @@ const UNLIMITED: Record<string, string> = {
 };
 
 export async function testBoxOffice(
-  db: Db, opts: { baseUrl?: string; clock?: TestClock; settings?: Record<string, string>; rateLimitNameSpace?: string } = {},
+  db: Db,
+  opts: { baseUrl?: string; clock?: TestClock; settings?: Record<string, string>; rateLimitNameSpace?: string; env?: Record<string, string>; overrides?: Overrides } = {},
 ): Promise<TestBoxOffice> {
   const logs = new LogCapture();
   const clock = opts.clock ?? new TestClock();
@@ -62,10 +66,13 @@ export async function testBoxOffice(
     BASE_URL: opts.baseUrl ?? 'http://127.0.0.1:3999',
     LOG_LEVEL: 'info',
     ...UNLIMITED,
+    // The privacy page's version log lives in DATA_DIR: never the checkout's ./data.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'marquee-data-')),
     ...opts.settings,
+    ...opts.env,
   });
   const box = await assemble(config, {
-    db, clock, logger: createLogger('info', logs), ...(opts.rateLimitNameSpace ? { rateLimitNameSpace: opts.rateLimitNameSpace } : {}),
+    db, clock, logger: createLogger('info', logs), ...(opts.rateLimitNameSpace ? { rateLimitNameSpace: opts.rateLimitNameSpace } : {}), ...opts.overrides,
   });
   if (!box.testProvider) throw new Error('tests pay through the built-in test provider');
   return { ...box, testProvider: box.testProvider, clock, logs };

@@ -2,10 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app/deps.ts';
 import type { StaffMember } from '../../app/ports.ts';
 import { staffSession } from '../../app/staff.ts';
+import { COOKIES, cookieOptions } from '../cookies.ts';
 import { csrfFor, type SessionSupport } from '../session.ts';
 
-/** Platform staff's session: its own cookie, so a producer's session never opens /admin. Essential, HttpOnly, SameSite=Lax. */
-export const STAFF_COOKIE = 'mq_staff';
+/** Platform staff's session: its own cookie (in the registry), so a producer's session never opens /admin. */
+export const STAFF_COOKIE = COOKIES.staffSession.name;
 
 export interface SignedInStaff {
   staff: StaffMember;
@@ -21,9 +22,9 @@ export async function signedInStaff(deps: AppDeps, s: SessionSupport, req: Fasti
 }
 
 export function setStaffCookie(reply: FastifyReply, s: SessionSupport, token: string, expiresAt: Date): void {
-  reply.setCookie(STAFF_COOKIE, token, { path: '/admin', httpOnly: true, sameSite: 'lax', secure: s.secureCookies, expires: expiresAt });
+  reply.setCookie(STAFF_COOKIE, token, cookieOptions(COOKIES.staffSession, s.secureCookies, expiresAt));
 }
 
 export function clearStaffCookie(reply: FastifyReply, s: SessionSupport): void {
-  reply.clearCookie(STAFF_COOKIE, { path: '/admin', httpOnly: true, sameSite: 'lax', secure: s.secureCookies });
+  reply.clearCookie(STAFF_COOKIE, cookieOptions(COOKIES.staffSession, s.secureCookies));
 }
