@@ -10,7 +10,7 @@ export interface AppDeps {
   keys: Keys;
   passwords: PasswordHasher;
   log: AppLogger;
-  settings: { baseUrl: string; holdMinutes: number };
+  settings: { baseUrl: string; holdMinutes: number; retention: { ipDays: number; buyerDataMonths: number; abandonedDays: number } };
 }
 
 /** The subset of pino the use cases use. Log ids, never names, emails or card data. */

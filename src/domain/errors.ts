@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'bad_signature'
   | 'illegal_transition'
   | 'conflict'
-  | 'unavailable';
+  | 'unavailable'
+  | 'link_expired'
+  | 'legal_hold';
 
 export interface Failure {
   readonly ok: false;

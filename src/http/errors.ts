@@ -16,6 +16,8 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   illegal_transition: 409,
   conflict: 409,
   unavailable: 503,
+  link_expired: 410,
+  legal_hold: 409,
 };
 
 export function statusOf(failure: Pick<Failure, 'code'>): number {

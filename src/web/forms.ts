@@ -54,3 +54,16 @@ export function safeNext(next: string): string {
 export function firstMessages(error: z.ZodError): string[] {
   return [...new Set(error.issues.map((i) => i.message))];
 }
+
+/** The "your data" form: only an address. */
+export const subjectEmailForm = z.object({
+  email: z.string().trim().toLowerCase().max(254, 'The email address is too long.').pipe(z.email({ message: 'Enter a valid email address, like name@example.com.' })),
+});
+
+/** Correcting one's name and email on the data page. */
+export const subjectCorrectionForm = checkoutForm.pick({ buyerName: true, buyerEmail: true });
+
+/** Erasure asks the buyer to tick that they understand it cannot be undone. */
+export const subjectEraseForm = z.object({
+  confirm: z.literal('yes', { message: 'Tick the box to confirm that you want your data erased.' }),
+});

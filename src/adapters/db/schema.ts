@@ -70,6 +70,13 @@ export interface AuditEntriesTable {
   action: string; subject: string; reason: string; detail: string; prevHash: string; hash: string;
 }
 export interface AuditHeadTable { id: number; seq: number; hash: string }
+export interface SubjectMailsTable {
+  id: string; email: string | null; subjectRef: string; kind: string; linkExpiresAt: Timestamp; status: string; attempts: Generated<number>;
+  lastError: string | null; createdAt: Timestamp; claimedAt: Date | null; sentAt: Date | null;
+}
+export interface LegalHoldsTable {
+  id: string; subjectRef: string | null; orderId: string | null; reason: string; placedBy: string; createdAt: Timestamp; until: Date | null;
+}
 
 export interface Database {
   producers: ProducersTable;
@@ -97,4 +104,6 @@ export interface Database {
   auditHead: AuditHeadTable;
   documentSequences: DocumentSequencesTable;
   receipts: ReceiptsTable;
+  subjectMails: SubjectMailsTable;
+  legalHolds: LegalHoldsTable;
 }

@@ -10,6 +10,8 @@ import { orderRepo } from './repos/orders.ts';
 import { paymentRepo } from './repos/payments.ts';
 import { receiptRepo } from './repos/receipts.ts';
 import { checkInRepo, ticketRepo } from './repos/tickets.ts';
+import { dataSubjectRepo } from './repos/subjects.ts';
+import { retentionRepo } from './repos/retention.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -24,6 +26,8 @@ function repos(db: Db): Repos {
     accounts: accountRepo(db),
     audit: auditLog(db),
     receipts: receiptRepo(db),
+    subjects: dataSubjectRepo(db),
+    retention: retentionRepo(db),
   };
 }
 

@@ -4,10 +4,11 @@ import * as m002 from './002_payments.ts';
 import * as m003 from './003_pricing.ts';
 import * as m004 from './004_receipts.ts';
 import * as m005 from './005_audit.ts';
+import * as m008 from './008_subjects.ts';
 
 /** Migrations are listed here in order; both databases run exactly these. */
 export const migrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001_skeleton': m001, '002_payments': m002, '003_pricing': m003, '004_receipts': m004, '005_audit': m005 };
+    return { '001_skeleton': m001, '002_payments': m002, '003_pricing': m003, '004_receipts': m004, '005_audit': m005, '008_subjects': m008 };
   },
 };
