@@ -20,6 +20,7 @@ import { STRIPE_CHECKOUT_ORIGIN, stripeProvider } from './adapters/payments/stri
 import type { AppDeps } from './app/deps.ts';
 import { dispatchMails } from './app/mail.ts';
 import { reconcilePayments } from './app/reconcile.ts';
+import { applyRetention } from './app/retention.ts';
 import type { Clock, Mailer, PaymentProvider } from './app/ports.ts';
 import { type Config, ConfigError, loadConfigFromProcess } from './config.ts';
 import { buildServer } from './http/server.ts';
@@ -72,7 +73,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
   const mailer = overrides.mailer ?? smtp ?? devOutboxMailer(db, config.mail.from, () => clock.now());
   const deps: AppDeps = {
     store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: scryptHasher(), log: logger,
-    settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud },
+    settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud, retention: config.retention },
     ipInfo: offlineIpInfo(geoipCache(config)),
   };
   const redis = config.rateLimit.redisUrl
@@ -162,6 +163,12 @@ export async function start(): Promise<void> {
   timer.unref();
   const reconciler = setInterval(() => void reconcilePayments(deps).catch((err) => server.log.error({ err }, 'payment reconciliation failed')), 5 * 60_000);
   reconciler.unref();
+  // Retention runs daily, and once shortly after start so that a box office restarted every night still applies it.
+  const runRetention = () => void applyRetention(deps).catch((err) => server.log.error({ err }, 'retention failed'));
+  const retention = setInterval(runRetention, 24 * 3_600_000);
+  retention.unref();
+  const firstRetention = setTimeout(runRetention, 60_000);
+  firstRetention.unref();
   void dispatchMails(deps).catch((err) => server.log.error({ err }, 'mail dispatch failed'));
   await server.listen({ host: config.host, port: config.port });
   const lines = [
@@ -177,6 +184,8 @@ export async function start(): Promise<void> {
   const stop = async () => {
     clearInterval(timer);
     clearInterval(reconciler);
+    clearInterval(retention);
+    clearTimeout(firstRetention);
     await box.close();
     process.exit(0);
   };

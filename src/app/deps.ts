@@ -12,7 +12,10 @@ export interface AppDeps {
   keys: Keys;
   passwords: PasswordHasher;
   log: AppLogger;
-  settings: { baseUrl: string; holdMinutes: number; fraud: FraudPolicy };
+  settings: {
+    baseUrl: string; holdMinutes: number; fraud: FraudPolicy;
+    retention: { ipDays: number; buyerDataMonths: number; abandonedDays: number };
+  };
   /** The client IP's network (ASN and organisation), from the offline database. */
   ipInfo: IpInfo;
 }

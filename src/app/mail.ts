@@ -3,8 +3,9 @@ import { formatMoney } from '../domain/money.ts';
 import { formatInZone } from '../domain/time.ts';
 import type { AppDeps } from './deps.ts';
 import { buyerOrder, ticketPdfFor, type BuyerOrderView } from './orders.ts';
-import type { Attachment, OutgoingMail } from './ports.ts';
+import type { Attachment, OutgoingMail, SubjectMail } from './ports.ts';
 import { receiptPdf } from './receipts.ts';
+import { subjectLinkUrl } from './subjects.ts';
 
 const MAX_ATTEMPTS = 5;
 const running = new WeakMap<AppDeps, Promise<number>>();
@@ -28,8 +29,21 @@ async function drain(deps: AppDeps): Promise<number> {
   let sent = 0;
   for (;;) {
     const due = await deps.store.mails.claimDue(20, deps.clock.now());
-    if (due.length === 0) return sent;
+    const toSubjects = await deps.store.subjects.claimDueMails(20, deps.clock.now());
+    if (due.length === 0 && toSubjects.length === 0) return sent;
     let progressed = false;
+    for (const mail of toSubjects) {
+      try {
+        await deps.mailer.send(subjectMail(deps, mail));
+        await deps.store.subjects.markMailSent(mail.id, deps.clock.now());
+        sent++;
+        progressed = true;
+      } catch (e) {
+        const giveUp = mail.attempts + 1 >= MAX_ATTEMPTS;
+        await deps.store.subjects.markMailFailed(mail.id, e instanceof Error ? e.message : String(e), giveUp);
+        deps.log.error({ subjectMailId: mail.id, attempt: mail.attempts + 1, giveUp }, 'mail not sent');
+      }
+    }
     for (const mail of due) {
       try {
         await deps.mailer.send(await compose(deps, mail.kind, mail.orderId));
@@ -97,6 +111,26 @@ async function compose(deps: AppDeps, kind: string, orderId: string): Promise<Ou
   }
 }
 
+/** A mail to a person rather than about one order: the link to their data. */
+function subjectMail(deps: AppDeps, mail: SubjectMail): OutgoingMail {
+  if (mail.kind !== 'subject_link') throw new Error(`no template for mail kind ${mail.kind}`);
+  const link = subjectLinkUrl(deps, mail.email, mail.linkExpiresAt);
+  const until = `${mail.linkExpiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const paragraphs = [
+    'Someone (we hope you) asked to see the data we hold about this email address: your orders, tickets and consent.',
+    `This link opens it until ${until}. There you can also download it, correct your name or email, withdraw marketing consent, or ask us to erase it.`,
+  ];
+  const text = ['Hello,', '', ...paragraphs.flatMap((x) => [x, '']), link, '', 'If you did not ask, ignore this mail: nothing changes unless the link is used.', '', 'Marquee box office'].join('\n');
+  const html = `<!doctype html><html><body>
+<p>Hello,</p>
+${paragraphs.map((x) => `<p>${escapeHtml(x)}</p>`).join('\n')}
+<p><a href="${escapeHtml(link)}">Open your data</a></p>
+<p>If you did not ask, ignore this mail: nothing changes unless the link is used.</p>
+<p>Marquee box office</p>
+</body></html>`;
+  return { to: mail.email, subject: 'Your data at the Marquee box office', text, html, attachments: [] };
+}
+
 function noticeMail(v: BuyerOrderView, subject: string, paragraphs: string[]): Omit<OutgoingMail, 'attachments'> {
   const p = v.performance;
   const when = formatInZone(p.startsAt, p.venue.timeZone);
@@ -109,6 +143,11 @@ ${paragraphs.map((x) => `<p>${escapeHtml(x)}</p>`).join('\n')}
 <p>Sold by ${escapeHtml(p.producerName)} through Marquee.</p>
 </body></html>`;
   return { to: v.order.buyerEmail, subject, text, html };
+}
+
+/** The order link's page for withdrawing consent: one button, a POST, so a mail scanner following links changes nothing. */
+function consentLink(v: BuyerOrderView): string {
+  return v.link.replace(/\/orders\/([^/]+)\/([^/]+)$/, '/privacy/consent/$1/$2');
 }
 
 function escapeHtml(s: string): string {
@@ -136,6 +175,7 @@ export function confirmationMail(v: BuyerOrderView): Omit<OutgoingMail, 'attachm
     'Your order page (keep this link private, it opens your tickets):',
     v.link,
     '',
+    ...(v.order.marketingConsent ? [`You agreed to hear from ${p.producerName} about other events. To stop, one click here:`, consentLink(v), ''] : []),
     `Sold by ${p.producerName} through Marquee.`,
   ].join('\n');
   const html = `<!doctype html><html><body>
@@ -145,7 +185,7 @@ export function confirmationMail(v: BuyerOrderView): Omit<OutgoingMail, 'attachm
 <ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>
 <p>Total: ${escapeHtml(formatMoney(v.order.total))}<br>Order: ${escapeHtml(v.order.code)}</p>
 <p><a href="${escapeHtml(v.link)}">Open your order page</a> (keep this link private, it opens your tickets).</p>
-<p>Sold by ${escapeHtml(p.producerName)} through Marquee.</p>
+${v.order.marketingConsent ? `<p>You agreed to hear from ${escapeHtml(p.producerName)} about other events. <a href="${escapeHtml(consentLink(v))}">Stop these emails</a>.</p>\n` : ''}<p>Sold by ${escapeHtml(p.producerName)} through Marquee.</p>
 </body></html>`;
   return { to: v.order.buyerEmail, subject: `Your tickets for ${p.eventTitle} (order ${v.order.code})`, text, html };
 }

@@ -244,6 +244,60 @@ export interface DisclosureRepo {
   ordersInScope(scope: DisclosureScope): Promise<DisclosableOrder[]>;
 }
 
+/** Network data kept for fraud checks (IP, ISP, ASN), by column name; empty when the box office records none. */
+export type NetworkData = Record<string, string | number | null>;
+/** Everything held about one order of a data subject, as the buyer's export shows it. */
+export interface SubjectOrder {
+  order: OrderRecord; producerName: string; eventTitle: string; performanceStartsAt: Date; timeZone: string; venueName: string;
+  lines: OrderLine[]; tickets: TicketRecord[]; payments: PaymentRecord[]; network: NetworkData;
+}
+export interface LegalHold {
+  id: string; subjectRef: string | null; orderId: string | null; reason: string; placedBy: string; createdAt: Date; until: Date | null;
+}
+export interface SubjectMail { id: string; email: string; kind: string; linkExpiresAt: Date; attempts: number }
+export interface AnonymisedCounts { orders: number; tickets: number; outboxMails: number; subjectMails: number }
+export interface DataSubjectRepo {
+  /**
+   * The orders of one buyer, by email, across producers. The one read of buyer data that is not scoped
+   * by producer: the buyer has proved they hold the address, and the data is their own.
+   */
+  ordersOf(email: string, opts?: { forUpdate?: boolean }): Promise<OrderRecord[]>;
+  details(orders: readonly OrderRecord[]): Promise<SubjectOrder[]>;
+  /** Corrects the buyer's name and email on these orders; attendee names equal to the old buyer name follow. */
+  correct(orderIds: readonly string[], from: { name: string }, to: { name: string; email: string }): Promise<void>;
+  /**
+   * Replaces the personal data of these orders everywhere it is kept (orders, tickets, network data,
+   * mail sent about them or to the given addresses); amounts, statuses and ids stay for accounting.
+   */
+  anonymise(orderIds: readonly string[], emails: readonly string[]): Promise<AnonymisedCounts>;
+  /** Sets marketing consent to no; returns how many orders said yes before. */
+  withdrawConsent(orderIds: readonly string[]): Promise<number>;
+  placeLegalHold(h: LegalHold): Promise<void>;
+  /** Holds in force at `now` on any of these subjects or orders. */
+  legalHolds(subjectRefs: readonly string[], orderIds: readonly string[], now: Date): Promise<LegalHold[]>;
+  enqueueMail(m: { id: string; email: string; subjectRef: string; kind: string; linkExpiresAt: Date; createdAt: Date }): Promise<void>;
+  /** How many mails to this subject were queued since `since` (to throttle link requests). */
+  mailsSince(subjectRef: string, since: Date): Promise<number>;
+  claimDueMails(limit: number, now: Date): Promise<SubjectMail[]>;
+  /** Marks the mail sent and forgets the address. */
+  markMailSent(id: string, at: Date): Promise<void>;
+  markMailFailed(id: string, error: string, giveUp: boolean): Promise<void>;
+}
+export interface RetentionRepo {
+  /** Nulls every IP, ISP and ASN column that exists, on rows created before `before`; names the columns it found. */
+  clearNetworkData(before: Date): Promise<{ columns: string[]; rows: number }>;
+  /** Orders not yet anonymised whose event's last performance started before `before`. */
+  ordersOfEventsEndedBefore(before: Date): Promise<{ orderId: string; email: string }[]>;
+  /** Orders of holds that expired before `before` without being converted; `moneyMoved` when a payment was ever paid or refunded. */
+  abandonedOrders(before: Date): Promise<{ orderId: string; email: string; moneyMoved: boolean }[]>;
+  /** Deletes orders that no money ever moved for, with their lines, payments, mail and holds. */
+  deleteUnpaidOrders(orderIds: readonly string[]): Promise<number>;
+  /** Deletes holds that expired before `before`, were never converted and have no order. */
+  deleteAbandonedHolds(before: Date): Promise<number>;
+  /** Deletes mail sent (or given up) before `before`: the order outbox, the subject outbox and the dev outbox. */
+  deleteOldMail(before: Date): Promise<{ outbox: number; subjectMails: number; devOutbox: number }>;
+}
+
 export interface Repos {
   catalog: CatalogRepo;
   inventory: InventoryRepo;
@@ -260,6 +314,8 @@ export interface Repos {
   support: SupportRepo;
   disclosures: DisclosureRepo;
   fraud: FraudRepo;
+  subjects: DataSubjectRepo;
+  retention: RetentionRepo;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */
@@ -327,6 +383,12 @@ export interface Keys {
   ticketSigningKey(producerId: string): { privateKey: KeyObject; publicKey: KeyObject };
   /** A secret link token for an order, derived (HMAC) so it never has to be stored. */
   orderLinkToken(orderId: string): string;
+  /** Authenticated encryption for a link that carries data (AES-GCM): nobody can read or change it without the key. */
+  sealToken(purpose: string, plaintext: string): string;
+  /** The plaintext of a sealed token, or null when it was made for another purpose, changed or forged. */
+  openToken(purpose: string, token: string): string | null;
+  /** A keyed hash of a normalised email: names a data subject in the audit trail and legal holds without the address. */
+  subjectRef(email: string): string;
 }
 
 /** A receipt (on payment) or a credit note (on refund), as the PDF shows it. Amounts are gross unless named. */

@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'illegal_transition'
   | 'conflict'
   | 'unavailable'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'link_expired'
+  | 'legal_hold';
 
 export interface Failure {
   readonly ok: false;

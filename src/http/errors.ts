@@ -17,6 +17,8 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   unavailable: 503,
   rate_limited: 429,
+  link_expired: 410,
+  legal_hold: 409,
 };
 
 export function statusOf(failure: Pick<Failure, 'code'>): number {

@@ -36,7 +36,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     loggerInstance: opts.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
     bodyLimit: 64 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    // maxParamLength: a sealed link to a buyer's data (privacy/my-data/:token) is longer than the default 100.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // request.ip and request.protocol honour X-Forwarded-For/-Proto only from these addresses.
     trustProxy: opts.trustedProxies.length > 0 ? opts.trustedProxies : false,
   });

@@ -110,3 +110,16 @@ export const decisionForm = z.object({
   decision: z.enum(['approve', 'reject'], { message: 'Choose approve or reject.' }),
   note: z.string().trim().max(1000, 'The note is too long (1000 characters at most).').default(''),
 });
+
+/** The "your data" form: only an address. */
+export const subjectEmailForm = z.object({
+  email: z.string().trim().toLowerCase().max(254, 'The email address is too long.').pipe(z.email({ message: 'Enter a valid email address, like name@example.com.' })),
+});
+
+/** Correcting one's name and email on the data page. */
+export const subjectCorrectionForm = checkoutForm.pick({ buyerName: true, buyerEmail: true });
+
+/** Erasure asks the buyer to tick that they understand it cannot be undone. */
+export const subjectEraseForm = z.object({
+  confirm: z.literal('yes', { message: 'Tick the box to confirm that you want your data erased.' }),
+});

@@ -16,6 +16,7 @@ import type { Asset } from './assets.ts';
 import { LoginPage } from './dashboard/pages.tsx';
 import { registerAdminRoutes } from './admin/routes.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
+import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
 import { DoorPage } from './door/pages.tsx';
@@ -182,6 +183,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
 
   registerDashboardRoutes(app, w);
   registerAdminRoutes(app, w);
+  registerPrivacyRoutes(app, w);
 
   const forbidden = (reply: FastifyReply, viewer: Viewer) =>
     html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={viewer} />, 403);

@@ -72,6 +72,13 @@ export interface AuditEntriesTable {
   action: string; subject: string; reason: string; detail: string; prevHash: string; hash: string;
 }
 export interface AuditHeadTable { id: number; seq: number; hash: string }
+export interface SubjectMailsTable {
+  id: string; email: string | null; subjectRef: string; kind: string; linkExpiresAt: Timestamp; status: string; attempts: Generated<number>;
+  lastError: string | null; createdAt: Timestamp; claimedAt: Date | null; sentAt: Date | null;
+}
+export interface LegalHoldsTable {
+  id: string; subjectRef: string | null; orderId: string | null; reason: string; placedBy: string; createdAt: Timestamp; until: Date | null;
+}
 
 export interface PlatformStaffTable { id: string; email: string; name: string; passwordHash: string; role: string; createdAt: Timestamp }
 export interface StaffSessionsTable { tokenHash: string; staffId: string; createdAt: Timestamp; expiresAt: Timestamp }
@@ -114,4 +121,6 @@ export interface Database {
   supportRequests: SupportRequestsTable;
   disclosureRequests: DisclosureRequestsTable;
   staffLogins: StaffLoginsTable;
+  subjectMails: SubjectMailsTable;
+  legalHolds: LegalHoldsTable;
 }

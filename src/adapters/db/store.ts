@@ -12,6 +12,8 @@ import { paymentRepo } from './repos/payments.ts';
 import { disclosureRepo, staffRepo, supportRepo } from './repos/platform.ts';
 import { receiptRepo } from './repos/receipts.ts';
 import { checkInRepo, ticketRepo } from './repos/tickets.ts';
+import { dataSubjectRepo } from './repos/subjects.ts';
+import { retentionRepo } from './repos/retention.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -30,6 +32,8 @@ function repos(db: Db): Repos {
     support: supportRepo(db),
     disclosures: disclosureRepo(db),
     fraud: fraudRepo(db),
+    subjects: dataSubjectRepo(db),
+    retention: retentionRepo(db),
   };
 }
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Keys } from '../../app/ports.ts';
@@ -25,6 +25,28 @@ export function keysFromSecret(secret: Buffer): Keys & { derive(label: string): 
     },
     orderLinkToken(orderId) {
       return createHmac('sha256', derive('order-link:v1')).update(orderId).digest('base64url').slice(0, 32);
+    },
+    sealToken(purpose, plaintext) {
+      // AES-256-GCM, a fresh 96-bit nonce each time: iv | ciphertext | tag, base64url.
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', derive(`sealed-token:v1:${purpose}`), iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+    },
+    openToken(purpose, token) {
+      if (!/^[A-Za-z0-9_-]{38,2000}$/.test(token)) return null;
+      const raw = Buffer.from(token, 'base64url');
+      if (raw.length < 12 + 16 + 1) return null;
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', derive(`sealed-token:v1:${purpose}`), raw.subarray(0, 12));
+        decipher.setAuthTag(raw.subarray(raw.length - 16));
+        return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+      } catch {
+        return null;
+      }
+    },
+    subjectRef(email) {
+      return createHmac('sha256', derive('subject-ref:v1')).update(email.trim().toLowerCase()).digest('base64url').slice(0, 32);
     },
   };
 }
