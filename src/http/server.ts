@@ -9,6 +9,7 @@ import { registerWebRoutes, renderError, type WebDeps } from '../web/routes.tsx'
 import { registerApiRoutes } from './api.ts';
 import { registerErrorHandlers } from './errors.ts';
 import { registerSecurityHeaders } from './security.ts';
+import { requireHttps, tlsServerOptions } from './tls.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
 export interface ServerOptions extends WebDeps {
@@ -19,6 +20,10 @@ export interface ServerOptions extends WebDeps {
   formActions: string[];
   /** Reverse proxies whose X-Forwarded-* headers are believed; nobody else's are. */
   trustedProxies: string[];
+  /** Serve HTTPS with this certificate (PEM) and key; without it the app serves plain HTTP (tests, or behind a proxy). */
+  tls?: { cert: string; key: string } | null;
+  /** Behind a TLS-terminating proxy: the https base URL that requests not received over HTTPS are redirected to. */
+  requireHttpsTo?: string | null;
 }
 
 /**
@@ -33,8 +38,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     routerOptions: { ignoreTrailingSlash: true },
     // request.ip and request.protocol honour X-Forwarded-For/-Proto only from these addresses.
     trustProxy: opts.trustedProxies.length > 0 ? opts.trustedProxies : false,
-  });
+    ...(opts.tls ? { https: tlsServerOptions(opts.tls) } : {}),
+  }) as unknown as FastifyInstance;
   registerSecurityHeaders(app, { formActions: opts.formActions, https: opts.session.secureCookies });
+  if (opts.requireHttpsTo) requireHttps(app, opts.requireHttpsTo);
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(cookie);
   registerErrorHandlers(app, (_req, reply, status, message) => renderError(reply, status, message));
