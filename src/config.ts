@@ -50,7 +50,7 @@ export const settingsSchema = z.object({
   TLS_BEHIND_PROXY: boolish.default(false)
     .describe('Serve plain HTTP to a reverse proxy that terminates TLS (named in TRUSTED_PROXIES); requests it did not receive over HTTPS are redirected.'),
   HTTP_PORT: z.string().trim().regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535').transform(Number).pipe(z.number().max(65535, 'must be a port number from 0 to 65535')).optional()
-    .describe('Port of the plain-HTTP listener that redirects every request to HTTPS. Default PORT+80 (80 when PORT is 443).'),
+    .describe('Port of the plain-HTTP listener that redirects every request to HTTPS. Default PORT+80 (80 when PORT is 443, any free port when PORT is 0).'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -144,8 +144,7 @@ function tlsFrom(s: Settings, dataDir: string): Config['tls'] {
     if (s.BASE_URL?.startsWith('https:') && !s.TRUSTED_PROXIES) fail('TLS_BEHIND_PROXY: needs TRUSTED_PROXIES, the address of the proxy whose X-Forwarded-Proto is believed');
     return { kind: 'proxy' };
   }
-  const httpPort = s.HTTP_PORT ?? (s.PORT === 0 ? 0 : s.PORT === 443 ? 80 : s.PORT + 80);
-  if (httpPort > 65535) fail(`HTTP_PORT: PORT+80 is past 65535: set HTTP_PORT, the port of the redirect to HTTPS`);
+  const httpPort = s.HTTP_PORT ?? (s.PORT === 0 ? 0 : s.PORT === 443 ? 80 : s.PORT + 80 <= 65535 ? s.PORT + 80 : s.PORT - 80);
   if (httpPort !== 0 && httpPort === s.PORT) fail('HTTP_PORT: must differ from PORT');
   return s.TLS_CERT_FILE && s.TLS_KEY_FILE
     ? { kind: 'files', certFile: resolve(s.TLS_CERT_FILE), keyFile: resolve(s.TLS_KEY_FILE), httpPort }
