@@ -14,7 +14,7 @@ Starts a local Marquee over HTTPS on 127.0.0.1 (a free port, a temporary DATA_DI
 PGlite, the generated development CA and certificate) and runs Debian's testssl.sh against it,
 trusting that CA. Nothing leaves 127.0.0.1: no DNS, no OCSP or CRL fetch. Every finding of
 severity MEDIUM, HIGH or CRITICAL fails the check, except the few listed as inherent to a local
-development CA. --full runs testssl.sh without --fast. The last line is the summary:
+development CA; so does any protocol older than TLS 1.2 offered. --full runs testssl.sh without --fast. The last line is the summary:
 
   check-tls: findings=<n> medium_or_worse=<n>
 
@@ -31,6 +31,12 @@ const EXCUSED: Record<string, string> = {
 };
 
 const FAILING = new Set(['MEDIUM', 'HIGH', 'CRITICAL']);
+
+/**
+ * Stricter than testssl.sh's own ratings (it rates TLS 1.0 and 1.1 offered as LOW): Marquee serves
+ * TLS 1.2 and 1.3 only, so any older protocol offered is rated MEDIUM here.
+ */
+const MUST_NOT_BE_OFFERED = ['SSLv2', 'SSLv3', 'TLS1', 'TLS1_1'];
 
 const finding = z.object({ id: z.string(), severity: z.string(), finding: z.string().default(''), ip: z.string().optional(), port: z.string().optional() });
 type Finding = z.infer<typeof finding>;
@@ -97,7 +103,10 @@ async function testssl(port: number, caFile: string, dir: string, full: boolean)
 }
 
 function report(findings: Finding[]): number {
-  const worse = findings.filter((f) => FAILING.has(f.severity));
+  const policy = findings
+    .filter((f) => MUST_NOT_BE_OFFERED.includes(f.id) && !/^not offered/.test(f.finding) && !FAILING.has(f.severity))
+    .map((f) => ({ ...f, severity: 'MEDIUM', finding: `${f.finding} (only TLS 1.2 and 1.3 may be offered)` }));
+  const worse = [...findings.filter((f) => FAILING.has(f.severity)), ...policy];
   const excused = worse.filter((f) => f.id in EXCUSED);
   const failing = worse.filter((f) => !(f.id in EXCUSED));
   for (const f of excused) say(`check-tls: excused ${f.severity} ${f.id}: ${f.finding} (${EXCUSED[f.id]})`);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -11,7 +11,8 @@ import { createLogger } from '../../src/adapters/log.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { httpsRedirectServer } from '../../src/http/tls.ts';
 import { assemble, type BoxOffice, type TlsMaterial, tlsMaterial } from '../../src/main.ts';
-import { freePort } from '../support/browser.ts';
+import { chromium } from 'playwright-core';
+import { chromiumPath, freePort } from '../support/browser.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 
 interface Answer {
@@ -153,6 +154,28 @@ describe('HTTPS with the generated development certificate', () => {
     // A TLS 1.2 client offering only CBC suites, or no forward secrecy, finds nothing in common.
     for (const ciphers of ['ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384', 'AES128-GCM-SHA256:AES256-SHA']) {
       expect(await handshake(port, { ca: caCert, maxVersion: 'TLSv1.2', ciphers })).toHaveProperty('error');
+    }
+  });
+
+  it('is accepted by Chromium told to trust exactly this key, and refused by one that is not', async () => {
+    const spki = createHash('sha256').update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+    const trusting = await chromium.launch({ executablePath: chromiumPath(), args: [...args, `--ignore-certificate-errors-spki-list=${spki}`] });
+    try {
+      const page = await trusting.newPage();
+      const res = await page.goto(`http://127.0.0.1:${redirectPort}/`);
+      expect(page.url()).toBe(`https://localhost:${port}/`);
+      expect(res?.status()).toBe(200);
+      expect(res?.headers()['strict-transport-security']).toMatch(/^max-age=/);
+      expect((await res?.securityDetails())?.protocol).toBe('TLS 1.3');
+    } finally {
+      await trusting.close();
+    }
+    const wary = await chromium.launch({ executablePath: chromiumPath(), args });
+    try {
+      await expect((await wary.newPage()).goto(`https://localhost:${port}/`)).rejects.toThrow(/ERR_CERT_AUTHORITY_INVALID/);
+    } finally {
+      await wary.close();
     }
   });
 
