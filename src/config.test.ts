@@ -26,7 +26,7 @@ describe('loadConfig defaults', () => {
       dataDir,
       host: '127.0.0.1',
       port: 3000,
-      baseUrl: 'http://localhost:3000',
+      baseUrl: 'https://localhost:3000',
       mail: { kind: 'dev-outbox', from: 'Marquee <tickets@marquee.localhost>' },
       devMailbox: true,
       secret: { kind: 'file', path: resolve(dataDir, 'secret.key') },
@@ -38,6 +38,7 @@ describe('loadConfig defaults', () => {
       retention: { ipDays: 90, buyerDataMonths: 24, abandonedDays: 30 },
       fraud: { maxOrdersPerIpPerHour: 10, maxOrdersPerEmailPerHour: 5, maxOrdersPerAsnPerHour: 200, maxFailedPaymentsPerIpPerHour: 5, hostingNetworks: 'flag', extraHostingAsns: [] },
       rateLimit: { perMinute: 30, logInPerMinute: 10, redisUrl: null },
+      tls: { kind: 'dev', dir: resolve(dataDir, 'tls'), httpPort: 3080 },
     });
   });
 
@@ -115,7 +116,7 @@ describe('loadConfig settings', () => {
   it('reads PORT and uses it in the default base URL', () => {
     const config = loadConfig({ PORT: '8080' });
     expect(config.port).toBe(8080);
-    expect(config.baseUrl).toBe('http://localhost:8080');
+    expect(config.baseUrl).toBe('https://localhost:8080');
   });
 
   it('accepts the port boundaries', () => {
@@ -275,5 +276,34 @@ describe('retention periods', () => {
     expect(loadConfig({ RETENTION_IP_DAYS: '30', RETENTION_BUYER_MONTHS: '6', RETENTION_ABANDONED_DAYS: '7' }).retention).toEqual({ ipDays: 30, buyerDataMonths: 6, abandonedDays: 7 });
     expect(() => loadConfig({ RETENTION_IP_DAYS: '0' })).toThrow(/RETENTION_IP_DAYS/);
     expect(() => loadConfig({ RETENTION_BUYER_MONTHS: 'forever' })).toThrow(/RETENTION_BUYER_MONTHS/);
+  });
+});
+
+describe('TLS', () => {
+  it('serves HTTPS with a generated development certificate by default, redirecting HTTP from PORT+80', () => {
+    expect(loadConfig({ PORT: '8443', DATA_DIR: 'state' }).tls).toEqual({ kind: 'dev', dir: resolve('state', 'tls'), httpPort: 8523 });
+    expect(loadConfig({ PORT: '443' }).tls).toMatchObject({ httpPort: 80 });
+    expect(loadConfig({ PORT: '0' }).tls).toMatchObject({ httpPort: 0 });
+    expect(loadConfig({ PORT: '65535' }).tls).toMatchObject({ httpPort: 65455 });
+    expect(loadConfig({ PORT: '8443', HTTP_PORT: '8080' }).tls).toMatchObject({ httpPort: 8080 });
+    expect(() => loadConfig({ PORT: '8443', HTTP_PORT: '8443' })).toThrow(/HTTP_PORT: must differ from PORT/);
+    expect(() => loadConfig({ HTTP_PORT: '70000' })).toThrow(/HTTP_PORT/);
+  });
+
+  it('takes the certificate and key from files, both or neither', () => {
+    expect(loadConfig({ TLS_CERT_FILE: 'tls/cert.pem', TLS_KEY_FILE: 'tls/key.pem' }).tls).toEqual({
+      kind: 'files', certFile: resolve('tls/cert.pem'), keyFile: resolve('tls/key.pem'), httpPort: 3080,
+    });
+    expect(configError({ TLS_CERT_FILE: 'tls/cert.pem' })).toMatch(/^ {2}TLS_KEY_FILE: is needed with TLS_CERT_FILE/m);
+    expect(configError({ TLS_KEY_FILE: 'tls/key.pem' })).toMatch(/^ {2}TLS_CERT_FILE: is needed with TLS_KEY_FILE/m);
+  });
+
+  it('serves plain HTTP behind a TLS-terminating proxy, which must be a trusted one when the base URL is https', () => {
+    const behind = loadConfig({ TLS_BEHIND_PROXY: 'true', TRUSTED_PROXIES: '10.0.0.2', BASE_URL: 'https://tickets.example.org' });
+    expect(behind.tls).toEqual({ kind: 'proxy' });
+    expect(behind.baseUrl).toBe('https://tickets.example.org');
+    expect(loadConfig({ TLS_BEHIND_PROXY: 'true', PORT: '8080' }).baseUrl).toBe('http://localhost:8080');
+    expect(configError({ TLS_BEHIND_PROXY: 'true', BASE_URL: 'https://tickets.example.org' })).toMatch(/TLS_BEHIND_PROXY: needs TRUSTED_PROXIES/);
+    expect(configError({ TLS_BEHIND_PROXY: 'true', TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem' })).toMatch(/TLS_BEHIND_PROXY: .*not both/);
   });
 });

@@ -29,7 +29,7 @@ export const settingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data').describe('Where the embedded database, the generated secret and other local state live.'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address to listen on.'),
   PORT: z.string().trim().regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535').transform(Number).pipe(z.number().max(65535, 'must be a port number from 0 to 65535')).default(3000).describe('Port to listen on.'),
-  BASE_URL: url(['http:', 'https:']).optional().describe('The public URL of the box office, used in links and mail. Default http://localhost:PORT.'),
+  BASE_URL: url(['http:', 'https:']).optional().describe('The public URL of the box office, used in links and mail. Default https://localhost:PORT (http:// with TLS_BEHIND_PROXY).'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional().describe('SMTP server for outgoing mail. When absent, mail goes to the dev outbox at /dev/mailbox.'),
   MAIL_FROM: z.string().min(3).default('Marquee <tickets@marquee.localhost>').describe('From address of outgoing mail.'),
   SECRET_KEY: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'must be at least 32 bytes, base64url-encoded').optional()
@@ -61,6 +61,13 @@ export const settingsSchema = z.object({
   RATE_LIMIT_PER_MINUTE: perMinute(30).describe('Requests per minute from one IP address to place a hold, check out, or open an order page.'),
   RATE_LIMIT_LOGIN_PER_MINUTE: perMinute(10).describe('Log-in attempts per minute from one IP address.'),
   REDIS_URL: url(['redis:', 'rediss:']).optional().describe('Redis for the rate-limit counters, shared by every instance. When absent, each instance counts in memory.'),
+  TLS_CERT_FILE: z.string().min(1).optional()
+    .describe('PEM file of the HTTPS certificate (with its intermediates). Without it, a development CA and a certificate for localhost are generated in DATA_DIR/tls.'),
+  TLS_KEY_FILE: z.string().min(1).optional().describe('PEM file of the private key of TLS_CERT_FILE.'),
+  TLS_BEHIND_PROXY: boolish.default(false)
+    .describe('Serve plain HTTP to a reverse proxy that terminates TLS (named in TRUSTED_PROXIES); requests it did not receive over HTTPS are redirected.'),
+  HTTP_PORT: z.string().trim().regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535').transform(Number).pipe(z.number().max(65535, 'must be a port number from 0 to 65535')).optional()
+    .describe('Port of the plain-HTTP listener that redirects every request to HTTPS. Default PORT+80 (80 when PORT is 443, any free port when PORT is 0).'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -87,6 +94,15 @@ export interface Config {
   fraud: FraudPolicy;
   /** Requests per minute per client IP; counted in Redis when a URL is given, else in memory. */
   rateLimit: { perMinute: number; logInPerMinute: number; redisUrl: string | null };
+  /**
+   * How HTTPS is served: with the operator's certificate files, with the generated development
+   * certificate (in `dir`), or by a reverse proxy in front. The first two also listen on `httpPort`
+   * to redirect plain HTTP.
+   */
+  tls:
+    | { kind: 'files'; certFile: string; keyFile: string; httpPort: number }
+    | { kind: 'dev'; dir: string; httpPort: number }
+    | { kind: 'proxy' };
 }
 
 export function isLoopbackUrl(url: string): boolean {
@@ -109,15 +125,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const [missing, given] = hasKey ? ['STRIPE_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY'] : ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'];
     lines.push(`  ${missing}: is needed with ${given}: set both to take payments with Stripe, or neither to use the built-in test provider`);
   }
+  if (('TLS_CERT_FILE' in present) !== ('TLS_KEY_FILE' in present)) {
+    const [missing, given] = 'TLS_CERT_FILE' in present ? ['TLS_KEY_FILE', 'TLS_CERT_FILE'] : ['TLS_CERT_FILE', 'TLS_KEY_FILE'];
+    lines.push(`  ${missing}: is needed with ${given}: set both to serve HTTPS with your certificate, or neither for the development one`);
+  }
   if (!parsed.success || lines.length > 0) throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
   const s = parsed.data;
   const dataDir = resolve(s.DATA_DIR);
+  const tls = tlsFrom(s, dataDir);
+  const baseUrl = (s.BASE_URL ?? `${tls.kind === 'proxy' ? 'http' : 'https'}://localhost:${s.PORT}`).replace(/\/+$/, '');
   return {
     database: s.DATABASE_URL ? { kind: 'postgres', url: s.DATABASE_URL } : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     dataDir,
     host: s.HOST,
     port: s.PORT,
-    baseUrl: (s.BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
+    baseUrl,
     mail: s.SMTP_URL ? { kind: 'smtp', url: s.SMTP_URL, from: s.MAIL_FROM } : { kind: 'dev-outbox', from: s.MAIL_FROM },
     devMailbox: !s.SMTP_URL && isLoopbackUrl(s.BASE_URL ?? 'http://localhost'),
     secret: s.SECRET_KEY ? { kind: 'value', value: s.SECRET_KEY } : { kind: 'file', path: resolve(s.SECRET_KEY_FILE ?? resolve(dataDir, 'secret.key')) },
@@ -136,7 +158,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       extraHostingAsns: (s.FRAUD_HOSTING_ASNS ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number),
     },
     rateLimit: { perMinute: s.RATE_LIMIT_PER_MINUTE, logInPerMinute: s.RATE_LIMIT_LOGIN_PER_MINUTE, redisUrl: s.REDIS_URL ?? null },
+    tls,
   };
+}
+
+function tlsFrom(s: Settings, dataDir: string): Config['tls'] {
+  const fail = (message: string) => {
+    throw new ConfigError(`Invalid settings:\n  ${message}`);
+  };
+  if (s.TLS_BEHIND_PROXY) {
+    if (s.TLS_CERT_FILE) fail('TLS_BEHIND_PROXY: the reverse proxy holds the certificate: set TLS_CERT_FILE and TLS_KEY_FILE, or TLS_BEHIND_PROXY, not both');
+    // Without a trusted proxy no request is ever seen as HTTPS, and an https box office would redirect forever.
+    if (s.BASE_URL?.startsWith('https:') && !s.TRUSTED_PROXIES) fail('TLS_BEHIND_PROXY: needs TRUSTED_PROXIES, the address of the proxy whose X-Forwarded-Proto is believed');
+    return { kind: 'proxy' };
+  }
+  const httpPort = s.HTTP_PORT ?? (s.PORT === 0 ? 0 : s.PORT === 443 ? 80 : s.PORT + 80 <= 65535 ? s.PORT + 80 : s.PORT - 80);
+  if (httpPort !== 0 && httpPort === s.PORT) fail('HTTP_PORT: must differ from PORT');
+  return s.TLS_CERT_FILE && s.TLS_KEY_FILE
+    ? { kind: 'files', certFile: resolve(s.TLS_CERT_FILE), keyFile: resolve(s.TLS_KEY_FILE), httpPort }
+    : { kind: 'dev', dir: resolve(dataDir, 'tls'), httpPort };
 }
 
 /** The process's own environment: the one place in src that reads it. */

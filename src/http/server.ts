@@ -12,6 +12,7 @@ import { registerCookieGuard } from './cookieGuard.ts';
 import { registerErrorHandlers } from './errors.ts';
 import { type RateLimitOptions, registerRateLimits } from './rateLimit.ts';
 import { registerSecurityHeaders } from './security.ts';
+import { requireHttps, tlsServerOptions } from './tls.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
 export interface ServerOptions extends WebDeps {
@@ -25,6 +26,10 @@ export interface ServerOptions extends WebDeps {
   rateLimit: RateLimitOptions;
   /** Every cookie the app may set; any other Set-Cookie fails the response. */
   cookies: CookieRegistry;
+  /** Serve HTTPS with this certificate (PEM) and key; without it the app serves plain HTTP (tests, or behind a proxy). */
+  tls?: { cert: string; key: string } | null;
+  /** Behind a TLS-terminating proxy: the https base URL that requests not received over HTTPS are redirected to. */
+  requireHttpsTo?: string | null;
 }
 
 /**
@@ -40,8 +45,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // request.ip and request.protocol honour X-Forwarded-For/-Proto only from these addresses.
     trustProxy: opts.trustedProxies.length > 0 ? opts.trustedProxies : false,
-  });
+    ...(opts.tls ? { https: tlsServerOptions(opts.tls) } : {}),
+  }) as unknown as FastifyInstance;
   registerSecurityHeaders(app, { formActions: opts.formActions, https: opts.session.secureCookies });
+  if (opts.requireHttpsTo) requireHttps(app, opts.requireHttpsTo);
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(cookie);
   await registerRateLimits(app, opts.rateLimit);
