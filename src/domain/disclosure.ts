@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 /** What a disclosure may contain: a fixed list, so a request can name only these. */
 export const DISCLOSURE_FIELDS = [
   'order_code', 'order_status', 'ordered_at', 'buyer_name', 'buyer_email', 'event', 'performance', 'tickets', 'payments', 'payment_outcome',
+  'client_ip', 'client_network',
 ] as const;
 export type DisclosureField = (typeof DISCLOSURE_FIELDS)[number];
 
@@ -10,14 +11,11 @@ export const FIELD_LABELS: Readonly<Record<DisclosureField, string>> = {
   order_code: 'Order code', order_status: 'Order status', ordered_at: 'Order date and time', buyer_name: "Buyer's name",
   buyer_email: "Buyer's email", event: 'Event and producer', performance: 'Performance date', tickets: 'Tickets (type, status, attendee name)',
   payments: 'Payments (provider, status, amount)', payment_outcome: 'Payment outcome',
+  client_ip: 'IP address the order came from', client_network: "The IP address's network (ASN and ISP)",
 };
 
-/**
- * A fraud-agency report is narrower: order, IP, ISP and payment outcome only. The order's IP and
- * ISP are not stored yet (issue 7, part 1 adds them); until then the report holds the order and
- * the payment outcome, and the IP/ISP fields join this list when their columns exist.
- */
-export const FRAUD_AGENCY_FIELDS: readonly DisclosureField[] = ['order_code', 'ordered_at', 'payment_outcome'];
+/** A fraud-agency report is narrower: the order, its IP and ISP, and the payment outcome only. */
+export const FRAUD_AGENCY_FIELDS: readonly DisclosureField[] = ['order_code', 'ordered_at', 'payment_outcome', 'client_ip', 'client_network'];
 
 export type DisclosureKind = 'authority' | 'fraud_agency';
 export type DisclosureStatus = 'pending' | 'approved' | 'rejected';
@@ -46,6 +44,8 @@ export function maskEmail(email: string): string {
 export interface DisclosableOrder {
   orderId: string; producerId: string; orderCode: string; orderStatus: string; orderedAt: Date; buyerName: string; buyerEmail: string;
   eventTitle: string; producerName: string; performanceStartsAt: Date;
+  /** Null once retention has cleared them (RETENTION_IP_DAYS) or when they were never recorded. */
+  clientIp: string | null; clientAsn: number | null; clientOrg: string | null;
   tickets: { ticketType: string; status: string; attendeeName: string }[];
   payments: { provider: string; status: string; amountMinor: number; currency: string }[];
 }
@@ -70,6 +70,7 @@ export function scopedRecord(o: DisclosableOrder, fields: readonly DisclosureFie
     order_code: o.orderCode, order_status: o.orderStatus, ordered_at: o.orderedAt.toISOString(), buyer_name: o.buyerName,
     buyer_email: o.buyerEmail, event: { title: o.eventTitle, producer: o.producerName }, performance: o.performanceStartsAt.toISOString(),
     tickets: o.tickets, payments: o.payments, payment_outcome: paymentOutcome(o),
+    client_ip: o.clientIp, client_network: o.clientAsn === null && o.clientOrg === null ? null : { asn: o.clientAsn, isp: o.clientOrg },
   };
   return Object.fromEntries(DISCLOSURE_FIELDS.filter((f) => fields.includes(f)).map((f) => [f, all[f]]));
 }

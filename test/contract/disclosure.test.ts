@@ -150,6 +150,8 @@ describe.each(DB_KINDS)('disclosure and support on %s', (kind) => {
     expect(await recordDisclosure(box.deps, support, request())).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await recordDisclosure(box.deps, adminA, request({ kind: 'fraud_agency', fields: ['buyer_name'] }))).toMatchObject({ ok: false, code: 'invalid_input' });
 
+    // The order's network data as the checkout recorded it (a fraud report carries it, nothing more).
+    await box.db.updateTable('orders').set({ clientIp: '203.0.113.9', clientAsn: 64500, clientOrg: 'Example ISP' }).where('id', '=', orders[0]!.id).execute();
     const fraud = await recordDisclosure(box.deps, adminA, request({ kind: 'fraud_agency', fields: [] }));
     if (!fraud.ok) throw new Error(fraud.message);
     await decideDisclosure(box.deps, adminB, fraud.value.id, { approve: true, note: '' });
@@ -157,7 +159,14 @@ describe.each(DB_KINDS)('disclosure and support on %s', (kind) => {
     if (!pkg.ok) throw new Error(pkg.message);
     const records = JSON.parse(pkg.value.body).records;
     expect(records).toHaveLength(3);
-    for (const r of records) expect(r).toEqual({ order_code: expect.any(String), ordered_at: expect.any(String), payment_outcome: 'paid' });
+    for (const r of records) {
+      const withNetwork = r.order_code === orders[0]!.code;
+      expect(r).toEqual({
+        order_code: expect.any(String), ordered_at: expect.any(String), payment_outcome: 'paid',
+        client_ip: withNetwork ? '203.0.113.9' : null, client_network: withNetwork ? { asn: 64500, isp: 'Example ISP' } : null,
+      });
+    }
+    expect(records.some((r: { order_code: string }) => r.order_code === orders[0]!.code)).toBe(true);
   });
 
   it('lets support see an order only with a reason and a buyer request reference, masked, and records it', async () => {

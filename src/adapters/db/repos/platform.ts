@@ -121,7 +121,7 @@ export function disclosureRepo(db: Db): DisclosureRepo {
           if (scope.emailHashes.length > 0) named.push(w(sql<string>`encode(sha256(convert_to(lower(o.buyer_email), 'UTF8')), 'hex')`, 'in', scope.emailHashes));
           return w.and([w.or(named), w('o.createdAt', '>=', scope.from), w('o.createdAt', '<', scope.to)]);
         })
-        .select(['o.id', 'o.producerId', 'o.code', 'o.status', 'o.createdAt', 'o.buyerName', 'o.buyerEmail', 'e.title', 'p.name as producerName', 'pf.startsAt'])
+        .select(['o.id', 'o.producerId', 'o.code', 'o.status', 'o.createdAt', 'o.buyerName', 'o.buyerEmail', 'e.title', 'p.name as producerName', 'pf.startsAt', 'o.clientIp', 'o.clientAsn', 'o.clientOrg'])
         .orderBy('o.createdAt')
         .orderBy('o.id')
         .execute();
@@ -139,6 +139,7 @@ export function disclosureRepo(db: Db): DisclosureRepo {
       return orders.map((o): DisclosableOrder => ({
         orderId: o.id, producerId: o.producerId, orderCode: o.code, orderStatus: o.status, orderedAt: o.createdAt, buyerName: o.buyerName, buyerEmail: o.buyerEmail,
         eventTitle: o.title, producerName: o.producerName, performanceStartsAt: o.startsAt,
+        clientIp: o.clientIp ?? null, clientAsn: o.clientAsn ?? null, clientOrg: o.clientOrg ?? null,
         tickets: tickets.filter((t) => t.orderId === o.id).map((t) => ({ ticketType: t.name, status: t.status, attendeeName: t.attendeeName })),
         payments: payments.filter((p) => p.orderId === o.id).map((p) => ({ provider: p.provider, status: p.status, amountMinor: p.amountMinor, currency: p.currency })),
       }));
