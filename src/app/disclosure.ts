@@ -40,7 +40,7 @@ export async function recordDisclosure(deps: AppDeps, staff: StaffMember, input:
   if (!(input.from.getTime() < input.to.getTime())) return fail('invalid_input', 'The date range must end after it starts.');
   const fields = input.kind === 'fraud_agency' ? [...FRAUD_AGENCY_FIELDS] : DISCLOSURE_FIELDS.filter((f) => input.fields.includes(f));
   if (input.kind === 'fraud_agency' && input.fields.some((f) => !FRAUD_AGENCY_FIELDS.includes(f))) {
-    return fail('invalid_input', 'A fraud-agency report holds only the order, its date and the payment outcome.');
+    return fail('invalid_input', 'A fraud-agency report holds only the order, its date, the payment outcome, and the IP address and network it came from.');
   }
   if (fields.length === 0) return fail('invalid_input', 'Choose at least one field to disclose.');
   const scope: DisclosureScope = { orderIds, emailHashes, fields, from: input.from, to: input.to };

@@ -51,7 +51,8 @@ export async function ticketPdfFor(deps: AppDeps, view: BuyerOrderView): Promise
 export async function ticketPdf(deps: AppDeps, orderId: string, token: string): Promise<Result<{ pdf: Buffer; filename: string }>> {
   const view = await buyerOrder(deps, orderId, token);
   if (!view.ok) return view;
-  if (view.value.order.status !== 'paid' || view.value.tickets.length === 0) return fail('not_found', 'This order has no tickets to download.');
+  const valid = view.value.tickets.some((t) => t.status === 'valid');
+  if ((view.value.order.status !== 'paid' && view.value.order.status !== 'partially_refunded') || !valid) return fail('not_found', 'This order has no tickets to download.');
   return ok({ pdf: await ticketPdfFor(deps, view.value), filename: `tickets-${view.value.order.code}.pdf` });
 }
 

@@ -24,6 +24,10 @@ export function limitedRoutes(o: Pick<RateLimitOptions, 'perMinute' | 'logInPerM
     'GET /orders/:orderId/:token': o.perMinute,
     'GET /orders/:orderId/:token/tickets.pdf': o.perMinute,
     'POST /login': o.logInPerMinute,
+    'POST /admin/login': o.logInPerMinute,
+    // Each may send mail or write: a script must not make the box office mail every buyer.
+    'POST /privacy/my-data': o.perMinute,
+    'POST /orders/:orderId/:token/help': o.perMinute,
   };
 }
 

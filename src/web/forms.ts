@@ -88,6 +88,11 @@ const day = (label: string) => z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, `G
     ctx.addIssue({ code: 'custom', message: `The ${label} is not a real date.` });
     return z.NEVER;
   }
+  // Both databases store these; PGlite refuses years far outside this range.
+  if (d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 2200) {
+    ctx.addIssue({ code: 'custom', message: `The ${label} must be between 1970 and 2200.` });
+    return z.NEVER;
+  }
   return d;
 });
 

@@ -218,7 +218,8 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   if (outbox) {
     // Buyers' mail, with their order links: only for a browser on this machine.
     app.addHook('onRequest', async (req, reply) => {
-      if (req.url.startsWith('/dev/') && !isLoopbackAddress(req.ip)) return reply.code(404).send('Not found');
+      // By the matched route, not the raw URL: /%64ev/… routes to /dev/… too.
+      if ((req.routeOptions.url ?? '').startsWith('/dev/') && !isLoopbackAddress(req.ip)) return reply.code(404).send('Not found');
     });
     app.get('/dev/mailbox', async (_req, reply) => html(reply, <MailboxPage messages={await outbox.list()} />));
     const message = async (id: string) => (uuid.safeParse(id).success ? outbox.get(id) : undefined);

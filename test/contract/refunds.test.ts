@@ -4,7 +4,7 @@ import { logIn, sessionUser } from '../../src/app/auth.ts';
 import { scanTicket } from '../../src/app/door.ts';
 import { placeHold } from '../../src/app/holds.ts';
 import { dispatchMails } from '../../src/app/mail.ts';
-import { buyerOrder } from '../../src/app/orders.ts';
+import { buyerOrder, ticketPdf } from '../../src/app/orders.ts';
 import { confirmPaymentReturn, receivePaymentWebhook } from '../../src/app/payments.ts';
 import type { SessionUser } from '../../src/app/ports.ts';
 import { reconcilePayments } from '../../src/app/reconcile.ts';
@@ -126,6 +126,9 @@ describe.each(DB_KINDS)('payments and refunds on %s', (kind) => {
     expect((await box.testProvider.session((await box.deps.store.payments.forOrder(order.id))[0]!.providerRef!))?.refunded).toBe(2500);
 
     expect(await scanTicket(box.deps, user, { code: first!.code, performanceId: p.performance.id })).toMatchObject({ kind: 'invalid_ticket' });
+    // The buyer can still download the tickets that are left.
+    const pdf = await ticketPdf(box.deps, order.id, box.deps.keys.orderLinkToken(order.id));
+    expect(pdf.ok && pdf.value.pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(await scanTicket(box.deps, user, { code: second!.code, performanceId: p.performance.id })).toMatchObject({ kind: 'valid' });
 
     const rest = await refundOrder(box.deps, user, order.id, { ticketIds: null });

@@ -106,6 +106,16 @@ describe('client IP, flags and rate limits over HTTP', () => {
     expect((await attempt('192.0.2.11')).statusCode).toBe(401);
   });
 
+  it('limits platform staff log-in attempts too, and the "your data" form', async () => {
+    const b = await box({ RATE_LIMIT_LOGIN_PER_MINUTE: '2', RATE_LIMIT_PER_MINUTE: '2' });
+    const staff = () => b.server.inject({ method: 'POST', url: '/admin/login', remoteAddress: '192.0.2.30', ...form({ email: 'nobody@example.org', password: 'x' }) });
+    for (let i = 0; i < 2; i++) expect((await staff()).statusCode).toBeLessThan(429);
+    expect((await staff()).statusCode).toBe(429);
+    const myData = () => b.server.inject({ method: 'POST', url: '/privacy/my-data', remoteAddress: '192.0.2.31', ...form({ email: 'someone@example.org' }) });
+    for (let i = 0; i < 2; i++) expect((await myData()).statusCode).toBe(200);
+    expect((await myData()).statusCode).toBe(429);
+  });
+
   it('limits order-page look-ups and holds per address', async () => {
     const b = await box({ RATE_LIMIT_PER_MINUTE: '2' });
     const p = await producerWithEvent(b);

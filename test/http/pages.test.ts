@@ -116,6 +116,10 @@ describe('pages and endpoints', () => {
     const remote = await box.server.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress: '203.0.113.5' });
     expect(remote.statusCode).toBe(404);
     expect(remote.body).not.toContain('mailbox');
+    // The same page by an encoded path: the guard goes by the matched route, not the raw URL.
+    const encoded = await box.server.inject({ method: 'GET', url: '/%64ev/mailbox', remoteAddress: '203.0.113.5' });
+    expect(encoded.statusCode).toBe(404);
+    expect(encoded.body).not.toContain('Dev mailbox');
   });
 
   it('never redirects a log-in to another site', async () => {
