@@ -34,6 +34,7 @@ import { collectedFields, DISCLOSURE_POLICY, type FieldPurposes, IP_AND_ISP_USE,
 import { COOKIE_REGISTRY, type CookieRegistry } from './web/cookies.ts';
 import { checkoutFieldPurposes, checkoutForm } from './web/forms.ts';
 import type { PrivacyPageData } from './web/privacy/page.tsx';
+import { exceljsSpreadsheets } from './adapters/spreadsheet/xlsx.ts';
 
 export interface BoxOffice {
   server: FastifyInstance;
@@ -108,6 +109,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: scryptHasher(), log: logger,
     settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud, retention: config.retention },
     ipInfo: offlineIpInfo(geoipCache(config)),
+    spreadsheets: exceljsSpreadsheets(),
   };
   const redis = config.rateLimit.redisUrl
     ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 })

@@ -1,5 +1,5 @@
 import type { FraudPolicy } from '../domain/fraud.ts';
-import type { Clock, IpInfo, Keys, Mailer, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, Store, TicketPdfRenderer } from './ports.ts';
+import type { Clock, IpInfo, Keys, Mailer, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, SpreadsheetWriter, Store, TicketPdfRenderer } from './ports.ts';
 
 /** What the use cases are given at start. main.ts builds it; tests build it with their own adapters. */
 export interface AppDeps {
@@ -18,6 +18,8 @@ export interface AppDeps {
   };
   /** The client IP's network (ASN and organisation), from the offline database. */
   ipInfo: IpInfo;
+  /** XLSX for the attendee export. */
+  spreadsheets: SpreadsheetWriter;
 }
 
 /** The subset of pino the use cases use. Log ids, never names, emails or card data. */

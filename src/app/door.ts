@@ -25,7 +25,18 @@ export async function scanTicket(deps: AppDeps, user: SessionUser, input: { code
   if (outsideWindow(now, claims.validFrom, claims.validUntil)) {
     return { kind: 'invalid_ticket', ticketId: ticket.id, reason: 'This ticket is not valid at this time.' };
   }
-  const result = await deps.store.checkIns.checkIn({ id: randomUUID(), ticketId: ticket.id, performanceId: ticket.performanceId, userId: user.userId, at: now });
+  // A valid verdict shows the door the attendee's name: a staff read of personal data, so the
+  // check-in and its audit entry (the ticket id, never the name) commit together.
+  const result = await deps.store.transaction(async (tx) => {
+    const r = await tx.checkIns.checkIn({ id: randomUUID(), ticketId: ticket.id, performanceId: ticket.performanceId, userId: user.userId, at: now });
+    if (r.first) {
+      await tx.audit.record({
+        actorKind: 'producer_user', actorId: user.userId, producerId: user.producerId, action: 'door.scan', subject: `ticket:${ticket.id}`,
+        reason: 'attendee name shown at the door on check-in', detail: { performanceId: ticket.performanceId }, at: now,
+      });
+    }
+    return r;
+  });
   if (!result.first) return { kind: 'already_checked_in', ticketId: ticket.id, checkedInAt: result.checkedInAt };
   deps.log.info({ ticketId: ticket.id, performanceId: ticket.performanceId, userId: user.userId }, 'checked in');
   return { kind: 'valid', ticketId: ticket.id, attendeeName: ticket.attendeeName, ticketTypeName: ticket.ticketTypeName };

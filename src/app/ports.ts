@@ -316,6 +316,7 @@ export interface Repos {
   fraud: FraudRepo;
   subjects: DataSubjectRepo;
   retention: RetentionRepo;
+  attendees: AttendeeRepo;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */
@@ -443,4 +444,31 @@ export interface FraudRepo {
   recordStaffLogIn(l: StaffLogIn): Promise<void>;
   /** A producer's recent staff log-ins, newest first: scoped by producer. */
   staffLogIns(producerId: string, limit: number): Promise<StaffLogIn[]>;
+}
+
+// ---------- attendee export (issue 6 §5) ----------
+
+/** One ticket of a producer's event, with its order's buyer: one row of the attendee export. */
+export interface AttendeeRow {
+  orderCode: string; orderStatus: OrderStatus; buyerName: string; buyerEmail: string; marketingConsent: boolean;
+  eventTitle: string; performanceStartsAt: Date; timeZone: string; ticketTypeName: string; ticketStatus: 'valid' | 'void';
+  attendeeName: string; checkedInAt: Date | null;
+}
+export interface ProducerEvent { id: string; slug: string; title: string; performanceCount: number; firstStartsAt: Date | null; timeZone: string | null }
+/** An export as the audit trail recorded it, with the name of the producer's user who made it. */
+export interface ExportLogEntry { seq: number; at: Date; userId: string | null; userName: string | null; detail: string }
+export interface AttendeeRepo {
+  /** The producer's events, newest performance first; only that producer's. */
+  eventsOf(producerId: string): Promise<ProducerEvent[]>;
+  /** One event of the producer's; null for an unknown event or another producer's. */
+  eventOf(producerId: string, eventId: string): Promise<ProducerEvent | null>;
+  /** Every ticket of the producer's events (or of one of them), with its buyer; scoped by producer in the query. */
+  rows(producerId: string, eventId: string | null): Promise<AttendeeRow[]>;
+  /** The producer's most recent 'attendees.export' audit entries, newest first. */
+  recentExports(producerId: string, limit: number): Promise<ExportLogEntry[]>;
+}
+
+/** Writes a workbook of one sheet; every cell is stored as text, never as a formula. */
+export interface SpreadsheetWriter {
+  xlsx(sheet: { name: string; header: readonly string[]; rows: readonly (readonly string[])[] }): Promise<Buffer>;
 }

@@ -118,3 +118,10 @@ export async function cancelPerformance(
   deps.log.info({ performanceId, userId: user.userId, refundedOrders, failed }, 'performance cancelled');
   return ok({ refundedOrders, failed });
 }
+
+/** How many paid orders a cancellation would refund: a count, not a view of anyone's details. */
+export async function paidOrdersOfPerformance(deps: AppDeps, user: SessionUser, performanceId: string): Promise<number> {
+  const performance = await deps.store.catalog.performanceContext(performanceId);
+  if (!performance || performance.producerId !== user.producerId) return 0;
+  return (await deps.store.catalog.ordersOfPerformance(performanceId)).filter((o) => o.status === 'paid' || o.status === 'partially_refunded').length;
+}

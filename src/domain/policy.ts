@@ -1,12 +1,13 @@
 /** Who may do what, in one table. Issue 6 grows this into per-resource policies. */
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
-export type Action = 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan';
+export type Action = 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
   'orders.refund': ['owner', 'admin', 'box_office'],
   'performances.cancel': ['owner', 'admin'],
   'door.scan': ['owner', 'admin', 'box_office', 'door'],
+  'attendees.export': ['owner', 'admin', 'box_office'],
 };
 
 export function may(role: string, action: Action): boolean {

@@ -20,3 +20,18 @@ export function isValidTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/**
+ * A wall-clock time in the venue's zone with its UTC offset, e.g. "2027-03-31 19:30 +01:00":
+ * unambiguous, sortable as text, and read the same by a spreadsheet and a person.
+ */
+export function localTimeWithOffset(at: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset',
+    }).formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  // 'longOffset' gives "GMT+01:00", or just "GMT" at UTC.
+  const offset = (parts.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${offset}`;
+}

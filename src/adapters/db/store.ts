@@ -14,6 +14,7 @@ import { receiptRepo } from './repos/receipts.ts';
 import { checkInRepo, ticketRepo } from './repos/tickets.ts';
 import { dataSubjectRepo } from './repos/subjects.ts';
 import { retentionRepo } from './repos/retention.ts';
+import { attendeeRepo } from './repos/attendees.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -34,6 +35,7 @@ function repos(db: Db): Repos {
     fraud: fraudRepo(db),
     subjects: dataSubjectRepo(db),
     retention: retentionRepo(db),
+    attendees: attendeeRepo(db),
   };
 }
 

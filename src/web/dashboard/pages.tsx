@@ -26,10 +26,11 @@ export function LoginPage(props: { email: string; errors: string[]; next: string
   );
 }
 
-export function OrdersPage(props: { orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer }) {
+export function OrdersPage(props: { orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer; canExport?: boolean }) {
   return (
     <Layout title="Orders" viewer={props.viewer}>
       <h1>Orders for {props.viewer.producerName}</h1>
+      {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
       {props.issues.length > 0 && (
         <section class="notice warn" aria-labelledby="issues-heading">

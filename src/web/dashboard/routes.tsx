@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { doorPerformances } from '../../app/door.ts';
+import { type ExportFormat, exportAttendees, exportsOverview } from '../../app/exports.ts';
 import { paymentIssues, producerOrder, producerOrders } from '../../app/producer.ts';
-import { cancelPerformance, refundOrder } from '../../app/refunds.ts';
+import { cancelPerformance, paidOrdersOfPerformance, refundOrder } from '../../app/refunds.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { statusOf } from '../../http/errors.ts';
 import { uuid } from '../forms.ts';
@@ -11,6 +12,7 @@ import type { WebDeps } from '../routes.tsx';
 import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
 import { ErrorPage } from '../layout.tsx';
 import type { Action } from '../../domain/policy.ts';
+import { ExportsPage } from './exportsPage.tsx';
 import { CancelPerformancePage, OrderDetailPage, OrdersPage } from './pages.tsx';
 
 const refundForm = z.object({
@@ -41,7 +43,7 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
     if (!s) return reply;
     const notice = req.query.done === 'cancelled' ? 'The performance is cancelled; its buyers are being refunded and told.' : null;
     return html(reply, <OrdersPage orders={await producerOrders(deps, s.user)} issues={await paymentIssues(deps, s.user)}
-      performances={await doorPerformances(deps, s.user)} notice={notice} viewer={s.viewer} />);
+      performances={await doorPerformances(deps, s.user)} notice={notice} viewer={s.viewer} canExport={allowed(s, 'attendees.export')} />);
   });
 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/orders/:id', async (req, reply) => {
@@ -76,7 +78,7 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
     if (!s) return reply;
     const performance = uuid.safeParse(req.params.id).success ? await performanceOf(s, req.params.id) : undefined;
     if (!performance) return reply.callNotFound();
-    const paid = (await producerOrders(deps, s.user)).filter((o) => o.performanceId === performance.id && (o.status === 'paid' || o.status === 'partially_refunded')).length;
+    const paid = await paidOrdersOfPerformance(deps, s.user, performance.id);
     return html(reply, <CancelPerformancePage performance={performance} paidOrders={paid} errors={[]} viewer={s.viewer} />);
   });
 
@@ -93,4 +95,31 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
     if (!result.ok) return again(statusOf(result), result.message);
     return reply.redirect('/dashboard?done=cancelled', 303);
   });
+
+  // ---------- attendee export ----------
+
+  app.get('/dashboard/exports', async (req, reply) => {
+    const s = await requireUser(req, reply, 'attendees.export');
+    if (!s) return reply;
+    const overview = await exportsOverview(deps, s.user);
+    if (!overview.ok) return failurePage(reply, overview, s.viewer);
+    return html(reply, <ExportsPage overview={overview.value} viewer={s.viewer} />);
+  });
+
+  const download = async (req: FastifyRequest, reply: FastifyReply, eventId: string | null, format: ExportFormat) => {
+    const s = await requireUser(req, reply, 'attendees.export');
+    if (!s) return reply;
+    if (eventId !== null && !uuid.safeParse(eventId).success) return reply.callNotFound();
+    const result = await exportAttendees(deps, s.user, eventId === null ? 'all' : { eventId }, format);
+    if (!result.ok) return failurePage(reply, result, s.viewer);
+    return reply
+      .header('Content-Disposition', `attachment; filename="${result.value.filename}"`)
+      .header('Cache-Control', 'no-store')
+      .type(result.value.contentType)
+      .send(result.value.body);
+  };
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`/dashboard/attendees.${format}`, (req, reply) => download(req, reply, null, format));
+    app.get<{ Params: { eventId: string } }>(`/dashboard/events/:eventId/attendees.${format}`, (req, reply) => download(req, reply, req.params.eventId, format));
+  }
 }
