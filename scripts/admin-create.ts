@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Db, migrate, openDatabase } from '../src/adapters/db/connect.ts';
 import { kyselyStore } from '../src/adapters/db/store.ts';
-import { scryptHasher } from '../src/adapters/keys/passwords.ts';
+import { argon2idHasher } from '../src/adapters/keys/passwords.ts';
 import { createStaff } from '../src/app/staff.ts';
 import { loadConfigFromProcess } from '../src/config.ts';
 
@@ -48,7 +48,7 @@ async function main(args: string[]): Promise<number> {
   try {
     await migrate(db);
     const log = { info: () => {}, warn: () => {}, error: () => {} };
-    const created = await createStaff({ store: kyselyStore(db), passwords: scryptHasher(), clock: { now: () => new Date() }, log }, { email: values.email, name: values.name, role });
+    const created = await createStaff({ store: kyselyStore(db), passwords: argon2idHasher(), clock: { now: () => new Date() }, log }, { email: values.email, name: values.name, role });
     if (!created.ok) {
       note(created.message);
       return 1;

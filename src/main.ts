@@ -11,7 +11,7 @@ import { isEmpty, seedDemo } from './adapters/db/seed.ts';
 import { kyselyStore } from './adapters/db/store.ts';
 import { asnIndexIn, offlineIpInfo } from './adapters/geoip/ipInfo.ts';
 import { keysFromSecret, loadOrCreateSecret } from './adapters/keys/keys.ts';
-import { scryptHasher } from './adapters/keys/passwords.ts';
+import { argon2idHasher } from './adapters/keys/passwords.ts';
 import { createLogger } from './adapters/log.ts';
 import { devOutboxMailer, devOutboxReader } from './adapters/mail/devOutbox.ts';
 import { smtpMailer } from './adapters/mail/smtp.ts';
@@ -106,7 +106,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
   const smtp = config.mail.kind === 'smtp' ? smtpMailer(config.mail.url, config.mail.from) : null;
   const mailer = overrides.mailer ?? smtp ?? devOutboxMailer(db, config.mail.from, () => clock.now());
   const deps: AppDeps = {
-    store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: scryptHasher(), log: logger,
+    store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: argon2idHasher(), log: logger,
     settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud, retention: config.retention },
     ipInfo: offlineIpInfo(geoipCache(config)),
     spreadsheets: exceljsSpreadsheets(),

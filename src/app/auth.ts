@@ -4,17 +4,24 @@ import type { AppDeps } from './deps.ts';
 import type { Client, SessionUser } from './ports.ts';
 
 const SESSION_HOURS = 12;
-// Verified when the email is unknown, so that a wrong email and a wrong password take as long.
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+/**
+ * Verified when the email is unknown, so that a wrong email and a wrong password take as long: an
+ * argon2id hash of a forgotten random password, with the hasher's current parameters (its test
+ * checks that the hasher would not re-hash it).
+ */
+export const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$rqsXNmPcGi7s+PI0w0snwQ$3xNCGRzu0nbZMkE2boF1CNwuHn4E7wS1v1DmoP+rS/o';
 
 export function sessionTokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-/** A successful log-in records the client's IP address and network with the new session, in one transaction. */
+/**
+ * A successful log-in records the client's IP address and network with the new session, and
+ * replaces a password hash of an older scheme (scrypt) or weaker parameters, in one transaction.
+ */
 export async function logIn(deps: AppDeps, email: string, password: string, client?: Client): Promise<Result<{ token: string; expiresAt: Date }>> {
   const user = await deps.store.accounts.userByEmail(email);
-  const good = await deps.passwords.verify(user?.passwordHash ?? DUMMY_HASH, password);
+  const good = await deps.passwords.verify(user?.passwordHash ?? DUMMY_PASSWORD_HASH, password);
   if (!user || !good) {
     deps.log.warn({ userId: user?.id ?? null }, 'failed log-in');
     return fail('unauthenticated', 'That email and password do not match an account.');
@@ -24,14 +31,16 @@ export async function logIn(deps: AppDeps, email: string, password: string, clie
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
   const network = client ? await deps.ipInfo.lookup(client.ip) : null;
   const logInId = randomUUID();
+  const rehashed = deps.passwords.needsRehash(user.passwordHash) ? await deps.passwords.hash(password) : null;
   await deps.store.transaction(async (tx) => {
     await tx.accounts.createSession({ tokenHash: sessionTokenHash(token), userId: user.id, createdAt: now, expiresAt });
+    if (rehashed) await tx.accounts.replacePasswordHash(user.id, user.passwordHash, rehashed);
     await tx.fraud.recordStaffLogIn({
       id: logInId, userId: user.id, producerId: user.producerId, at: now,
       ip: client?.ip ?? null, asn: network?.asn ?? null, organisation: network?.organisation ?? null,
     });
   });
-  deps.log.info({ userId: user.id, logInId, asn: network?.asn ?? null }, 'logged in');
+  deps.log.info({ userId: user.id, logInId, asn: network?.asn ?? null, rehashed: rehashed !== null }, 'logged in');
   return ok({ token, expiresAt });
 }
 

@@ -161,6 +161,8 @@ export interface AccountRepo {
   sessionUser(tokenHash: string, now: Date): Promise<SessionUser | null>;
   deleteSession(tokenHash: string): Promise<void>;
   doorPerformances(producerId: string, now: Date): Promise<DoorPerformance[]>;
+  /** Replaces the user's password hash if it is still `previous` (a re-hash at log-in never overwrites a newer password). */
+  replacePasswordHash(userId: string, previous: string, next: string): Promise<void>;
 }
 
 /** One access to personal data, for the audit trail (DOMAIN.md: every staff read, export, disclosure, erasure). */
@@ -215,6 +217,8 @@ export interface StaffRepo {
   createSession(s: { tokenHash: string; staffId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   sessionStaff(tokenHash: string, now: Date): Promise<StaffMember | null>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Replaces the staff member's password hash if it is still `previous`. */
+  replacePasswordHash(staffId: string, previous: string, next: string): Promise<void>;
 }
 
 export interface SupportRequestRow { id: string; reference: string; producerName: string; eventTitle: string; status: 'open' | 'closed'; createdAt: Date }
@@ -419,6 +423,8 @@ export interface ReceiptPdfRenderer {
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
+  /** True for a stored hash made by an older scheme or with weaker parameters: re-hash it at the next log-in. */
+  needsRehash(hash: string): boolean;
 }
 
 // ---------- clients: IP address and network, for fraud checks (promise 2) ----------

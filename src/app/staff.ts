@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
-import { sessionTokenHash } from './auth.ts';
+import { DUMMY_PASSWORD_HASH, sessionTokenHash } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import type { StaffMember } from './ports.ts';
 
 /** Platform staff run this Marquee instance; they are not a producer's users and have their own sessions. */
 const SESSION_HOURS = 8;
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export type StaffRole = 'support' | 'admin';
 
@@ -24,9 +23,10 @@ export async function createStaff(deps: Pick<AppDeps, 'store' | 'passwords' | 'c
   return ok({ staffId, password });
 }
 
+/** A successful log-in replaces a password hash of an older scheme or weaker parameters, with the new session. */
 export async function staffLogIn(deps: AppDeps, email: string, password: string): Promise<Result<{ token: string; expiresAt: Date }>> {
   const staff = await deps.store.staff.byEmail(email);
-  const good = await deps.passwords.verify(staff?.passwordHash ?? DUMMY_HASH, password);
+  const good = await deps.passwords.verify(staff?.passwordHash ?? DUMMY_PASSWORD_HASH, password);
   if (!staff || !good) {
     deps.log.warn({ staffId: staff?.id ?? null }, 'failed staff log-in');
     return fail('unauthenticated', 'That email and password do not match a staff account.');
@@ -34,8 +34,12 @@ export async function staffLogIn(deps: AppDeps, email: string, password: string)
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
-  await deps.store.staff.createSession({ tokenHash: sessionTokenHash(token), staffId: staff.id, createdAt: now, expiresAt });
-  deps.log.info({ staffId: staff.id }, 'staff logged in');
+  const rehashed = deps.passwords.needsRehash(staff.passwordHash) ? await deps.passwords.hash(password) : null;
+  await deps.store.transaction(async (tx) => {
+    await tx.staff.createSession({ tokenHash: sessionTokenHash(token), staffId: staff.id, createdAt: now, expiresAt });
+    if (rehashed) await tx.staff.replacePasswordHash(staff.id, staff.passwordHash, rehashed);
+  });
+  deps.log.info({ staffId: staff.id, rehashed: rehashed !== null }, 'staff logged in');
   return ok({ token, expiresAt });
 }
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kyselyStore } from '../../src/adapters/db/store.ts';
-import { scryptHasher } from '../../src/adapters/keys/passwords.ts';
+import { argon2idHasher } from '../../src/adapters/keys/passwords.ts';
 import { staffLogIn } from '../../src/app/staff.ts';
 import { settingsSchema } from '../../src/config.ts';
 import { type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
@@ -100,7 +100,8 @@ describe('npm run admin:create on PostgreSQL', () => {
     expect(r.stderr).not.toContain(password);
     const row = await tdb.db.selectFrom('platformStaff').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ email: 'ops@platform.test', role: 'admin' });
-    expect(await scryptHasher().verify(row.passwordHash, password)).toBe(true);
+    expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await argon2idHasher().verify(row.passwordHash, password)).toBe(true);
     expect((await staffLogIn(box.deps, 'ops@platform.test', password)).ok).toBe(true);
 
     const again = await run('admin-create.ts', { DATABASE_URL: tdb.url! }, ['--email', 'ops@platform.test', '--name', 'Ops', '--role', 'admin']);

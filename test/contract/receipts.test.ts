@@ -9,7 +9,7 @@ import { money } from '../../src/domain/money.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
-const passwords: PasswordHasher = { hash: async (p) => `plain:${p}`, verify: async (h, p) => h === `plain:${p}` };
+const passwords: PasswordHasher = { hash: async (p) => `plain:${p}`, verify: async (h, p) => h === `plain:${p}`, needsRehash: () => false };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

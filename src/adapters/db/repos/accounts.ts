@@ -28,6 +28,9 @@ export function accountRepo(db: Db): AccountRepo {
     async deleteSession(tokenHash) {
       await db.deleteFrom('sessions').where('tokenHash', '=', tokenHash).execute();
     },
+    async replacePasswordHash(userId, previous, next) {
+      await db.updateTable('users').set({ passwordHash: next }).where('id', '=', userId).where('passwordHash', '=', previous).execute();
+    },
     async doorPerformances(producerId, now) {
       // From a day ago, so tonight's show stays on the door page after it starts.
       const since = new Date(now.getTime() - 24 * 3600_000);

@@ -30,6 +30,9 @@ export function staffRepo(db: Db): StaffRepo {
     async deleteSession(tokenHash) {
       await db.deleteFrom('staffSessions').where('tokenHash', '=', tokenHash).execute();
     },
+    async replacePasswordHash(staffId, previous, next) {
+      await db.updateTable('platformStaff').set({ passwordHash: next }).where('id', '=', staffId).where('passwordHash', '=', previous).execute();
+    },
   };
 }
 
