@@ -53,6 +53,18 @@ export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer
   );
 }
 
+/**
+ * A table that may scroll sideways on a narrow screen and holds nothing focusable: the scrolling
+ * box is a named region (a <section> with a name) in the tab order, so a keyboard user can reach
+ * it and scroll it (WCAG 2.1.1), and a screen reader announces what it holds.
+ */
+export function ScrollableTable(props: { label: string; children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box with nothing focusable inside must take focus itself, or a keyboard cannot scroll it (axe-core: scrollable-region-focusable).
+    <section class="table-wrap" aria-label={props.label} tabIndex={0}>{props.children}</section>
+  );
+}
+
 export function ErrorSummary(props: { messages: string[] }) {
   if (props.messages.length === 0) return null;
   return (

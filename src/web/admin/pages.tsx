@@ -12,7 +12,7 @@ export interface StaffViewer { staff: StaffMember; csrf: string }
 function AdminLayout(props: { title: string; failed?: boolean; viewer: StaffViewer; children: ComponentChildren }) {
   return (
     <Layout title={props.title} failed={props.failed ?? false}>
-      <nav aria-label="Platform staff" class="facts">
+      <nav aria-label="Platform staff" class="staff">
         <p>
           Platform staff: {props.viewer.staff.name} ({props.viewer.staff.role}) · <a href="/admin/support">Support</a>
           {props.viewer.staff.role === 'admin' && <> · <a href="/admin/disclosures">Disclosures</a></>}

@@ -1,7 +1,7 @@
 import type { PrivacyFacts } from '../../domain/privacy.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { lifetimeText } from '../cookies.ts';
-import { Layout, type Viewer } from '../layout.tsx';
+import { Layout, ScrollableTable, type Viewer } from '../layout.tsx';
 
 /** What the privacy page shows: the facts of the running system, and their version. */
 export interface PrivacyPageData {
@@ -23,7 +23,7 @@ export function PrivacyPage(props: PrivacyPageData & { viewer: Viewer | null }) 
       </p>
 
       <h2 id="checkout">What we ask for at checkout</h2>
-      <div class="table-wrap">
+      <ScrollableTable label="What we ask for at checkout">
         <table data-privacy="checkout-fields">
           <thead><tr><th scope="col">Field</th><th scope="col">Required</th><th scope="col">Why</th></tr></thead>
           <tbody>
@@ -32,18 +32,18 @@ export function PrivacyPage(props: PrivacyPageData & { viewer: Viewer | null }) 
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollableTable>
       {facts.producerQuestions.length > 0 ? (
         <>
           <h3>Questions producers add to their checkout</h3>
-          <div class="table-wrap">
+          <ScrollableTable label="Questions producers add to their checkout">
             <table data-privacy="producer-questions">
               <thead><tr><th scope="col">Producer</th><th scope="col">Question</th><th scope="col">Why the producer asks</th></tr></thead>
               <tbody>
                 {facts.producerQuestions.map((q) => <tr><td>{q.producerName}</td><td>{q.label}</td><td>{q.purpose}</td></tr>)}
               </tbody>
             </table>
-          </div>
+          </ScrollableTable>
         </>
       ) : (
         <p>Producers ask no questions of their own at checkout.</p>
@@ -55,7 +55,7 @@ export function PrivacyPage(props: PrivacyPageData & { viewer: Viewer | null }) 
 
       <h2 id="cookies">Cookies</h2>
       <p>Only the essential cookies below. No analytics, advertising, fingerprinting or third-party cookies.</p>
-      <div class="table-wrap">
+      <ScrollableTable label="Cookies">
         <table data-privacy="cookies">
           <thead><tr><th scope="col">Name</th><th scope="col">Why</th><th scope="col">Lifetime</th><th scope="col">Flags</th></tr></thead>
           <tbody>
@@ -69,7 +69,7 @@ export function PrivacyPage(props: PrivacyPageData & { viewer: Viewer | null }) 
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollableTable>
 
       <h2 id="processors">Who else handles your data</h2>
       <p>Your order is shared with the producer whose event you booked. Besides them, these services are involved:</p>
