@@ -230,6 +230,8 @@ export interface SupportRepo {
   byId(id: string): Promise<SupportRequestRecord | null>;
   byReference(reference: string): Promise<SupportRequestRecord | null>;
   close(id: string): Promise<void>;
+  /** What buyers wrote to support about these orders (for the buyer's own data export). */
+  forOrders(orderIds: readonly string[]): Promise<SupportRequestRecord[]>;
 }
 
 export interface DisclosureRequestRecord {

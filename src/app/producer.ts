@@ -5,12 +5,16 @@ import type { IpInfo, OrderClient, OrderRecord, PaymentIssue, PaymentRecord, Per
 
 /** A producer's own orders, and only those: the query is scoped by the signed-in user's producer. */
 export async function producerOrders(deps: AppDeps, user: SessionUser): Promise<ProducerOrderRow[]> {
-  const orders = await deps.store.orders.listForProducer(user.producerId);
-  await deps.store.audit.record({
+  if (!may(user.role, 'orders.read')) return [];
+  // The read and its audit entry go together, or neither does.
+  return deps.store.transaction(async (tx) => {
+    const orders = await tx.orders.listForProducer(user.producerId);
+    await tx.audit.record({
     actorKind: 'producer_user', actorId: user.userId, producerId: user.producerId, action: 'orders.list',
-    subject: `producer:${user.producerId}`, reason: 'order list in the producer workspace', detail: { rows: orders.length }, at: deps.clock.now(),
+      subject: `producer:${user.producerId}`, reason: 'order list in the producer workspace', detail: { rows: orders.length }, at: deps.clock.now(),
+    });
+    return orders;
   });
-  return orders;
 }
 
 export interface ProducerOrderDetail {

@@ -4,7 +4,7 @@ import { SUBJECT_LINK_MINUTES, decodeSubjectLink, encodeSubjectLink, normaliseEm
 import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import { buyerOrder } from './orders.ts';
-import type { AnonymisedCounts, AuditEntryInput, OrderRecord, Repos, SubjectOrder } from './ports.ts';
+import type { AnonymisedCounts, AuditEntryInput, OrderRecord, Repos, SubjectOrder, SupportRequestRecord } from './ports.ts';
 import { transact } from './transact.ts';
 
 /**
@@ -62,6 +62,7 @@ export interface SubjectDataView {
   email: string;
   expiresAt: Date;
   orders: SubjectOrder[];
+  supportRequests: SupportRequestRecord[];
 }
 
 /** Everything held about the link's address, for the page or the JSON download; the access is audited. */
@@ -71,8 +72,9 @@ export async function subjectData(deps: AppDeps, token: string, as: 'page' | 'js
   const { email, subjectRef, expiresAt } = link.value;
   return transact(deps.store, async (tx) => {
     const orders = await tx.subjects.details(await tx.subjects.ordersOf(email));
+    const supportRequests = await tx.support.forOrders(orders.map((o) => o.order.id));
     await tx.audit.record(buyerEntry(deps, subjectRef, null, as === 'json' ? 'subject.export' : 'subject.view', 'the buyer opened their data', { orders: orders.length }));
-    return ok({ email, expiresAt, orders });
+    return ok({ email, expiresAt, orders, supportRequests });
   });
 }
 
@@ -99,7 +101,10 @@ export function subjectExport(view: SubjectDataView, exportedAt: Date) {
       payments: o.payments.map((p) => ({ provider: p.provider, status: p.status, amount: p.amount, refunded: p.refunded, createdAt: p.createdAt.toISOString() })),
       network: o.network,
     })),
-    supportRequests: [],
+    supportRequests: view.supportRequests.map((r) => ({
+      reference: r.reference, order: view.orders.find((o) => o.order.id === r.orderId)?.order.code ?? null,
+      message: r.message, status: r.status, createdAt: r.createdAt.toISOString(),
+    })),
   };
 }
 

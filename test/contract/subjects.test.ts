@@ -54,7 +54,10 @@ describe.each(DB_KINDS)('data-subject rights on %s', (kind) => {
 
   it("exports exactly the buyer's orders across producers, as a page and as JSON, and records the access", async () => {
     const mine = [await buy(box, a, { ...ADA, buyerName: 'Eve Exporter', buyerEmail: 'exp@example.org' }), await buy(box, b, { ...ADA, buyerName: 'Eve Exporter', buyerEmail: 'exp@example.org' })];
-    await buy(box, a, { ...BOB, buyerEmail: 'other@example.org' });
+    const others = await buy(box, a, { ...BOB, buyerEmail: 'other@example.org' });
+    // What she wrote to support is part of her data; what someone else wrote is not.
+    expect(await requestSupport(box.deps, mine[0]!.id, box.deps.keys.orderLinkToken(mine[0]!.id), 'My tickets did not arrive.')).toMatchObject({ ok: true });
+    expect(await requestSupport(box.deps, others.id, box.deps.keys.orderLinkToken(others.id), 'Someone else asking.')).toMatchObject({ ok: true });
     await box.server.inject(form('EXP@example.org'));
     const token = (await mailedToken(box, 'exp@example.org'))!;
     const before = (await audit()).length;
@@ -75,6 +78,8 @@ describe.each(DB_KINDS)('data-subject rights on %s', (kind) => {
     expect(data.orders.map((o) => o.code).sort()).toEqual(mine.map((o) => o.code).sort());
     expect(data.orders.every((o) => o.buyerEmail === 'exp@example.org' && o.tickets.length === 2 && o.payments[0]!.status === 'paid')).toBe(true);
     expect(json.body).not.toContain('Bob Marchbank');
+    const support = (JSON.parse(json.body) as { supportRequests: { order: string; message: string }[] }).supportRequests;
+    expect(support).toEqual([expect.objectContaining({ order: mine[0]!.code, message: 'My tickets did not arrive.' })]);
 
     const added = (await audit()).slice(before);
     expect(added.map((e) => [e.action, e.actorKind])).toEqual([['subject.view', 'buyer'], ['subject.export', 'buyer']]);

@@ -68,6 +68,11 @@ export function supportRepo(db: Db): SupportRepo {
     async close(id) {
       await db.updateTable('supportRequests').set({ status: 'closed' }).where('id', '=', id).execute();
     },
+    async forOrders(orderIds) {
+      if (orderIds.length === 0) return [];
+      const rows = await db.selectFrom('supportRequests').where('orderId', 'in', orderIds).selectAll().orderBy('createdAt').execute();
+      return rows.map(record);
+    },
   };
 }
 

@@ -148,7 +148,8 @@ export function dataSubjectRepo(db: Db): DataSubjectRepo {
     async markMailFailed(id, error, giveUp) {
       await db
         .updateTable('subjectMails')
-        .set((eb) => ({ status: giveUp ? 'failed' : 'queued', attempts: eb('attempts', '+', 1), lastError: error.slice(0, 500), ...(giveUp ? { email: null } : {}) }))
+        .set((eb) => ({ status: giveUp ? 'failed' : 'queued', attempts: eb('attempts', '+', 1), // Given up: the address goes, and so does the server's reply, which may quote it.
+          lastError: giveUp ? 'gave up' : error.slice(0, 500), ...(giveUp ? { email: null } : {}) }))
         .where('id', '=', id)
         .execute();
     },
