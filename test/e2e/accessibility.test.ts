@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchMails } from '../../src/app/mail.ts';
 import { createStaff } from '../../src/app/staff.ts';
 import { TEST_CARDS } from '../../src/adapters/payments/testProvider.ts';
-import { producerWithEvent, TestClock, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
-import { freePort, launchChromium } from '../support/browser.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import { producerWithEvent, type TestBoxOffice } from '../support/boxOffice.ts';
+import { type BrowserBoxOffice, startBrowserBoxOffice } from '../support/browserBoxOffice.ts';
 
 /** Where the test serves axe-core: our own origin, so the pages' strict CSP (script-src 'self' 'nonce-…') lets it run. */
 const AXE_PATH = '/__test/axe.js';
@@ -24,7 +23,7 @@ interface Finding { page: string; rule: string; impact: string; target: string; 
  * wide (where it must reflow without scrolling sideways, WCAG 1.4.10) and at a desktop width.
  */
 describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
-  let tdb: TestDatabase;
+  let env: BrowserBoxOffice;
   let box: TestBoxOffice;
   let browser: Browser;
   let base: string;
@@ -32,30 +31,23 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
   let admin: { email: string; password: string };
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    tdb = await freshDatabase('pglite');
-    box = await testBoxOffice(tdb.db, { baseUrl: base, clock: new TestClock('live') });
-    producer = await producerWithEvent(box, { name: 'Access Arts' });
-    const staff = await createStaff(box.deps, { email: 'axe-admin@platform.test', name: 'Axe Admin', role: 'admin' });
-    if (!staff.ok) throw new Error(staff.message);
-    admin = { email: 'axe-admin@platform.test', password: staff.value.password };
-    // Test-only routes, added before listen: axe-core itself, and a page broken on purpose (through
-    // the app's own security headers, so it carries the same CSP as every other page).
-    box.server.get(AXE_PATH, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(AXE_SOURCE));
-    box.server.get('/__test/broken', async (_req, reply) => reply.type('text/html; charset=utf-8').send(
-      '<!doctype html><html lang="en"><head><title>Broken</title></head><body><main><h1>Broken</h1>'
-      + '<form><input type="text" name="unlabelled"></form><a href="/"></a>'
-      + `<p><code>${'x'.repeat(80)}</code></p></main></body></html>`,
-    ));
-    await box.server.listen({ host: '127.0.0.1', port });
-    browser = await launchChromium();
+    env = await startBrowserBoxOffice(async (b) => {
+      producer = await producerWithEvent(b, { name: 'Access Arts' });
+      const staff = await createStaff(b.deps, { email: 'axe-admin@platform.test', name: 'Axe Admin', role: 'admin' });
+      if (!staff.ok) throw new Error(staff.message);
+      admin = { email: 'axe-admin@platform.test', password: staff.value.password };
+      // Test-only routes, added before listen: axe-core itself, and a page broken on purpose (through
+      // the app's own security headers, so it carries the same CSP as every other page).
+      b.server.get(AXE_PATH, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(AXE_SOURCE));
+      b.server.get('/__test/broken', async (_req, reply) => reply.type('text/html; charset=utf-8').send(
+        '<!doctype html><html lang="en"><head><title>Broken</title></head><body><main><h1>Broken</h1>'
+        + '<form><input type="text" name="unlabelled"></form><a href="/"></a>'
+        + `<p><code>${'x'.repeat(80)}</code></p></main></body></html>`,
+      ));
+    });
+    ({ box, browser, base } = env);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await box?.close();
-    await tdb?.drop();
-  });
+  afterAll(async () => env?.close());
 
   /** The CSP header of the document each page shows now: the policy axe-core must get past. */
   const documentCsp = new WeakMap<Page, Promise<string | undefined>>();

@@ -5,9 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchMails } from '../../src/app/mail.ts';
 import { TEST_CARDS } from '../../src/adapters/payments/testProvider.ts';
-import { producerWithEvent, TestClock, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
-import { freePort, launchChromium } from '../support/browser.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import { producerWithEvent, type TestBoxOffice } from '../support/boxOffice.ts';
+import { type BrowserBoxOffice, startBrowserBoxOffice } from '../support/browserBoxOffice.ts';
 import { decodeQrFromPdf } from '../support/qr.ts';
 import { cardNumberVariants, databaseText } from '../support/scan.ts';
 import { formatFinding, scanDatabase } from '../../src/adapters/scan/panScan.ts';
@@ -19,26 +18,19 @@ import { findCardNumbers } from '../../src/domain/panScan.ts';
  * from the QR code decoded off the rendered PDF. Afterwards no card number is anywhere.
  */
 describe('buyer journey in Chromium', () => {
-  let tdb: TestDatabase;
+  let env: BrowserBoxOffice;
   let box: TestBoxOffice;
   let browser: Browser;
   let base: string;
   let producer: Awaited<ReturnType<typeof producerWithEvent>>;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    tdb = await freshDatabase('pglite');
-    box = await testBoxOffice(tdb.db, { baseUrl: base, clock: new TestClock('live') });
-    producer = await producerWithEvent(box, { name: 'Journey Theatre' });
-    await box.server.listen({ host: '127.0.0.1', port });
-    browser = await launchChromium();
+    env = await startBrowserBoxOffice(async (b) => {
+      producer = await producerWithEvent(b, { name: 'Journey Theatre' });
+    });
+    ({ box, browser, base } = env);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await box?.close();
-    await tdb?.drop();
-  });
+  afterAll(async () => env?.close());
 
   it('buys two tickets, decodes the QR from the PDF, and checks it in once', async () => {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 390, height: 844 } });

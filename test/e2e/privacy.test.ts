@@ -2,9 +2,8 @@ import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CARDS } from '../../src/adapters/payments/testProvider.ts';
 import { COOKIE_REGISTRY, cookieViolation } from '../../src/web/cookies.ts';
-import { producerWithEvent, TestClock, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
-import { freePort, launchChromium } from '../support/browser.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import { producerWithEvent, type TestBoxOffice } from '../support/boxOffice.ts';
+import { type BrowserBoxOffice, startBrowserBoxOffice } from '../support/browserBoxOffice.ts';
 
 /**
  * Promises 3 and 4 as a browser sees them, on every page type: storefront, event, checkout, the
@@ -14,26 +13,19 @@ import { freshDatabase, type TestDatabase } from '../support/db.ts';
  * carries the nonce CSP without 'unsafe-inline' or 'unsafe-eval'.
  */
 describe('no third parties and essential cookies only, in Chromium', () => {
-  let tdb: TestDatabase;
+  let env: BrowserBoxOffice;
   let box: TestBoxOffice;
   let browser: Browser;
   let base: string;
   let producer: Awaited<ReturnType<typeof producerWithEvent>>;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    tdb = await freshDatabase('pglite');
-    box = await testBoxOffice(tdb.db, { baseUrl: base, clock: new TestClock('live') });
-    producer = await producerWithEvent(box, { name: 'Privacy Playhouse' });
-    await box.server.listen({ host: '127.0.0.1', port });
-    browser = await launchChromium();
+    env = await startBrowserBoxOffice(async (b) => {
+      producer = await producerWithEvent(b, { name: 'Privacy Playhouse' });
+    });
+    ({ box, browser, base } = env);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await box?.close();
-    await tdb?.drop();
-  });
+  afterAll(async () => env?.close());
 
   /** Watches every request and response of a browser context. */
   function watch(context: BrowserContext) {
