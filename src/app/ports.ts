@@ -113,6 +113,11 @@ export interface OrderRepo {
   lines(orderId: string): Promise<OrderLine[]>;
   /** Always scoped by the producer: a producer reads only its own orders. */
   listForProducer(producerId: string): Promise<ProducerOrderRow[]>;
+  /**
+   * The producer's orders whose buyer name or email contains `text` (case-insensitive), or whose code
+   * starts with `codePrefix`; newest first, `limit` from `offset`. Scoped by the producer in the query.
+   */
+  searchForProducer(producerId: string, q: { text: string; codePrefix: string | null; limit: number; offset: number }): Promise<ProducerOrderRow[]>;
 }
 
 export interface PaymentRepo {
@@ -140,6 +145,8 @@ export interface TicketRepo {
   voidTickets(orderId: string, ticketIds: readonly string[] | null): Promise<string[]>;
   byOrder(orderId: string): Promise<TicketRecord[]>;
   forDoor(ticketId: string): Promise<TicketForDoor | null>;
+  /** Sets the attendee's name on one valid ticket of this order; false when the order has no such valid ticket. */
+  renameAttendee(orderId: string, ticketId: string, attendeeName: string): Promise<boolean>;
 }
 
 export interface CheckInRepo {

@@ -128,3 +128,28 @@ export const subjectCorrectionForm = checkoutForm.pick({ buyerName: true, buyerE
 export const subjectEraseForm = z.object({
   confirm: z.literal('yes', { message: 'Tick the box to confirm that you want your data erased.' }),
 });
+
+// ---------- producer workspace: orders (issue 6 §3) ----------
+
+/** The order search on /dashboard: `q` absent or blank shows the plain list. */
+export const orderSearchQuery = z.object({
+  q: z.string().trim().max(200, 'The search is too long (200 characters at most).').optional(),
+  page: z.string().optional().transform((v, ctx) => {
+    if (v === undefined || v === '') return 1;
+    const n = Number(v);
+    if (!/^\d{1,4}$/.test(v) || n < 1 || n > 1000) {
+      ctx.addIssue({ code: 'custom', message: 'There is no such page of results.' });
+      return z.NEVER;
+    }
+    return n;
+  }),
+  done: z.string().optional(),
+});
+
+/** A ticket id as issued (base64url of random bytes). */
+export const ticketId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'That is not a ticket id.' });
+
+export const attendeeNameForm = z.object({
+  csrf: z.string().optional(),
+  attendeeName: z.string().trim().min(1, 'Enter the name for the ticket.').max(200, 'The name is too long (200 characters at most).'),
+});

@@ -1,4 +1,4 @@
-import type { ProducerOrderDetail } from '../../app/producer.ts';
+import { ATTENDEE_NAME_MAX, type OrderSearchPage, type ProducerOrderDetail } from '../../app/producer.ts';
 import type { DoorPerformance, PaymentIssue, ProducerOrderRow } from '../../app/ports.ts';
 import { FLAG_EXPLANATIONS } from '../../domain/fraud.ts';
 import { formatMoney } from '../../domain/money.ts';
@@ -26,12 +26,31 @@ export function LoginPage(props: { email: string; errors: string[]; next: string
   );
 }
 
-export function OrdersPage(props: { orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer; canExport?: boolean }) {
+export function OrdersPage(props: {
+  orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer; canExport?: boolean;
+  search?: OrderSearchPage; errors?: string[];
+}) {
+  const errors = props.errors ?? [];
+  const search = props.search;
   return (
-    <Layout title="Orders" viewer={props.viewer}>
+    <Layout title={search ? `Orders matching “${search.query}”` : 'Orders'} viewer={props.viewer} failed={errors.length > 0}>
       <h1>Orders for {props.viewer.producerName}</h1>
       {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
+      <ErrorSummary messages={errors} />
+      <search>
+      <form method="get" action="/dashboard">
+        <label for="q">Search by buyer name, email or order code</label>
+        <input type="search" id="q" name="q" value={search?.query ?? ''} maxlength={200} autocomplete="off" aria-invalid={errors.length > 0 ? 'true' : undefined} />
+        <button type="submit">Search</button>
+        {search && <> {' '}<a href="/dashboard">Show all orders</a></>}
+      </form>
+      </search>
+      {search && errors.length === 0 && (
+        <p role="status" data-search-rows={search.rows.length}>
+          {search.rows.length === 0 ? 'No orders match.' : `Page ${search.page}: ${search.rows.length} ${search.rows.length === 1 ? 'order matches' : 'orders match'}${search.hasNext ? ', and more on the next page' : ''}.`}
+        </p>
+      )}
       {props.issues.length > 0 && (
         <section class="notice warn" aria-labelledby="issues-heading">
           <h2 id="issues-heading">Payments that need a look</h2>
@@ -41,7 +60,7 @@ export function OrdersPage(props: { orders: ProducerOrderRow[]; issues: PaymentI
         </section>
       )}
       {props.orders.length === 0 ? (
-        <p>No orders yet.</p>
+        !search && <p>No orders yet.</p>
       ) : (
         <div class="table-wrap">
           <table>
@@ -68,8 +87,25 @@ export function OrdersPage(props: { orders: ProducerOrderRow[]; issues: PaymentI
           </table>
         </div>
       )}
+      {search && <SearchPages search={search} />}
       <PerformancesSection performances={props.performances} />
     </Layout>
+  );
+}
+
+/** Previous and next pages of search results, as plain links that keep the query. */
+function SearchPages(props: { search: OrderSearchPage }) {
+  const { query, page, hasNext } = props.search;
+  if (page === 1 && !hasNext) return null;
+  const href = (n: number) => `/dashboard?${new URLSearchParams({ q: query, page: String(n) }).toString()}`;
+  return (
+    <nav aria-label="Search result pages">
+      <ul class="pager">
+        {page > 1 && <li><a href={href(page - 1)} rel="prev">Previous page<span class="sr-only"> of results</span></a></li>}
+        <li aria-current="page">Page {page}</li>
+        {hasNext && <li><a href={href(page + 1)} rel="next">Next page<span class="sr-only"> of results</span></a></li>}
+      </ul>
+    </nav>
   );
 }
 
@@ -135,6 +171,31 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
             </p>
           )}
         </form>
+      )}
+      {props.detail.canResend && valid.length > 0 && (
+        <form method="post" action={`/dashboard/orders/${order.id}/resend`}>
+          <input type="hidden" name="csrf" value={props.viewer.csrf} />
+          <p>The buyer gets the confirmation mail again, with the tickets and the receipt.</p>
+          <button type="submit">Resend the tickets</button>
+        </form>
+      )}
+      {props.detail.canRename && valid.length > 0 && (
+        <section aria-labelledby="names-heading">
+          <h2 id="names-heading">Names on tickets</h2>
+          <p>A changed name does not change the ticket's QR code.</p>
+          <ul class="plain">
+            {valid.map((t, i) => (
+              <li>
+                <form method="post" action={`/dashboard/orders/${order.id}/tickets/${t.id}/name`} data-rename-ticket={t.id}>
+                  <input type="hidden" name="csrf" value={props.viewer.csrf} />
+                  <label for={`name-${t.id}`}>Name on ticket {i + 1} ({t.ticketTypeName})</label>
+                  <input type="text" id={`name-${t.id}`} name="attendeeName" value={t.attendeeName} maxlength={ATTENDEE_NAME_MAX} required autocomplete="off" />
+                  <button type="submit">Change the name<span class="sr-only"> on ticket {i + 1}</span></button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
     </Layout>
   );

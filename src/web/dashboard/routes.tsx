@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { doorPerformances } from '../../app/door.ts';
 import { type ExportFormat, exportAttendees, exportsOverview } from '../../app/exports.ts';
-import { paymentIssues, producerOrder, producerOrders } from '../../app/producer.ts';
+import { paymentIssues, producerOrder, producerOrders, renameAttendee, resendTickets, searchProducerOrders } from '../../app/producer.ts';
 import { cancelPerformance, paidOrdersOfPerformance, refundOrder } from '../../app/refunds.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { statusOf } from '../../http/errors.ts';
-import { uuid } from '../forms.ts';
+import { attendeeNameForm, firstMessages, orderSearchQuery, ticketId, uuid } from '../forms.ts';
+import { type Result, fail } from '../../domain/errors.ts';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
 import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
@@ -38,22 +39,63 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
     return s;
   };
 
-  app.get<{ Querystring: { done?: string } }>('/dashboard', async (req, reply) => {
+  app.get('/dashboard', async (req, reply) => {
     const s = await requireUser(req, reply);
     if (!s) return reply;
-    const notice = req.query.done === 'cancelled' ? 'The performance is cancelled; its buyers are being refunded and told.' : null;
-    return html(reply, <OrdersPage orders={await producerOrders(deps, s.user)} issues={await paymentIssues(deps, s.user)}
-      performances={await doorPerformances(deps, s.user)} notice={notice} viewer={s.viewer} canExport={allowed(s, 'attendees.export')} />);
+    const query = orderSearchQuery.safeParse(req.query ?? {});
+    const common = { issues: await paymentIssues(deps, s.user), performances: await doorPerformances(deps, s.user), viewer: s.viewer, canExport: allowed(s, 'attendees.export') };
+    if (!query.success) return html(reply, <OrdersPage orders={[]} {...common} notice={null} errors={firstMessages(query.error)} />, 400);
+    const q = query.data.q ?? '';
+    if (q !== '') {
+      const found = await searchProducerOrders(deps, s.user, q, query.data.page);
+      if (!found.ok) return html(reply, <OrdersPage orders={[]} {...common} notice={null} search={{ query: q, page: 1, rows: [], hasNext: false }} errors={[found.message]} />, statusOf(found));
+      return html(reply, <OrdersPage orders={found.value.rows} {...common} notice={null} search={found.value} />);
+    }
+    const notice = query.data.done === 'cancelled' ? 'The performance is cancelled; its buyers are being refunded and told.' : null;
+    return html(reply, <OrdersPage orders={await producerOrders(deps, s.user)} {...common} notice={notice} />);
   });
 
+  const DONE: Record<string, string> = { resent: 'The tickets are on their way to the buyer again.', renamed: 'The name on the ticket is changed. Its QR code stays the same.' };
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/orders/:id', async (req, reply) => {
     const s = await requireUser(req, reply);
     if (!s) return reply;
     if (!uuid.safeParse(req.params.id).success) return reply.callNotFound();
     const detail = await producerOrder(deps, s.user, req.params.id);
     if (!detail.ok) return failurePage(reply, detail, s.viewer);
-    return html(reply, <OrderDetailPage detail={detail.value} errors={[]} notice={req.query.done ? `Refunded ${req.query.done}.` : null} viewer={s.viewer} />);
+    const done = req.query.done;
+    const notice = !done ? null : (DONE[done] ?? `Refunded ${done}.`);
+    return html(reply, <OrderDetailPage detail={detail.value} errors={[]} notice={notice} viewer={s.viewer} />);
   });
+
+  /** A form on the order page: role, order of this producer, CSRF, then the use case; errors show on the order page. */
+  const orderAction = async (
+    req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, action: Action,
+    run: (s: SignedIn, body: Record<string, unknown>) => Promise<Result<unknown>>, done: string,
+  ) => {
+    const s = await requireUser(req, reply, action);
+    if (!s) return reply;
+    if (!uuid.safeParse(req.params.id).success) return reply.callNotFound();
+    const detail = await producerOrder(deps, s.user, req.params.id);
+    if (!detail.ok) return failurePage(reply, detail, s.viewer);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // A refused action changed nothing (one transaction), so the order as read above is still current.
+    const again = (status: number, errors: string[]) => html(reply, <OrderDetailPage detail={detail.value} errors={errors} notice={null} viewer={s.viewer} />, status);
+    if (!csrfValid(w.session, s.token, body.csrf)) return again(403, ['This form has expired. Reload the page and try again.']);
+    const result = await run(s, body);
+    if (!result.ok) return again(statusOf(result), [result.message]);
+    return reply.redirect(`/dashboard/orders/${req.params.id}?done=${done}`, 303);
+  };
+
+  app.post<{ Params: { id: string } }>('/dashboard/orders/:id/resend', (req, reply) =>
+    orderAction(req, reply, 'orders.resend', (s) => resendTickets(deps, s.user, req.params.id), 'resent'));
+
+  app.post<{ Params: { id: string; ticketId: string } }>('/dashboard/orders/:id/tickets/:ticketId/name', (req, reply) =>
+    orderAction(req, reply, 'tickets.rename', async (s, body) => {
+      if (!ticketId.safeParse(req.params.ticketId).success) return fail('not_found', 'This order has no such valid ticket.');
+      const form = attendeeNameForm.safeParse(body);
+      if (!form.success) return fail('invalid_input', firstMessages(form.error).join(' '));
+      return renameAttendee(deps, s.user, req.params.id, req.params.ticketId, form.data.attendeeName);
+    }, 'renamed'));
 
   app.post<{ Params: { id: string } }>('/dashboard/orders/:id/refund', async (req, reply) => {
     const s = await requireUser(req, reply, 'orders.refund');

@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { OrderRecord, OrderRepo } from '../../../app/ports.ts';
+import type { OrderRecord, OrderRepo, ProducerOrderRow } from '../../../app/ports.ts';
 import { money } from '../../../domain/money.ts';
 import type { OrderStatus } from '../../../domain/order.ts';
 import type { Db } from '../connect.ts';
@@ -70,26 +70,55 @@ export function orderRepo(db: Db): OrderRepo {
         net: money(r.netMinor, r.currency), tax: money(r.taxMinor, r.currency), gross: money(r.grossMinor, r.currency),
       }));
     },
-    async listForProducer(producerId) {
-      const rows = await db
-        .selectFrom('orders as o')
-        .innerJoin('performances as pf', 'pf.id', 'o.performanceId')
-        .innerJoin('events as e', 'e.id', 'pf.eventId')
-        .innerJoin('venues as v', 'v.id', 'pf.venueId')
-        .where('o.producerId', '=', producerId)
-        .select([
-          'o.id', 'o.code', 'o.status', 'o.performanceId', 'o.buyerName', 'o.buyerEmail', 'o.marketingConsent', 'o.totalMinor', 'o.currency', 'o.createdAt',
-          'e.title as eventTitle', 'pf.startsAt as performanceStartsAt', 'v.timeZone',
-          (eb) => eb.selectFrom('tickets').whereRef('tickets.orderId', '=', 'o.id').select(sql<number>`count(*)::int`.as('n')).as('ticketCount'),
-        ])
-        .orderBy('o.createdAt', 'desc')
-        .limit(500)
-        .execute();
-      return rows.map((r) => ({
-        id: r.id, code: r.code, status: r.status as OrderStatus, performanceId: r.performanceId, buyerName: r.buyerName, buyerEmail: r.buyerEmail,
-        marketingConsent: r.marketingConsent, total: money(r.totalMinor, r.currency), createdAt: r.createdAt,
-        eventTitle: r.eventTitle, performanceStartsAt: r.performanceStartsAt, timeZone: r.timeZone, ticketCount: r.ticketCount ?? 0,
-      }));
+    listForProducer(producerId) {
+      return producerOrderRows(db, producerId, (q) => q.limit(500));
+    },
+    searchForProducer(producerId, search) {
+      // Plain ILIKE on both databases (no pg_trgm): wildcards in the text are escaped, so they match themselves.
+      const contains = `%${escapeLike(search.text)}%`;
+      return producerOrderRows(db, producerId, (q) =>
+        q
+          .where((w) => w.or([
+            w('o.buyerName', 'ilike', contains),
+            w('o.buyerEmail', 'ilike', contains),
+            ...(search.codePrefix === null ? [] : [w('o.code', 'like', `${escapeLike(search.codePrefix)}%`)]),
+          ]))
+          .orderBy('o.id')
+          .limit(search.limit)
+          .offset(search.offset),
+      );
     },
   };
+}
+
+/** Backslash, `%` and `_` stand for themselves in a LIKE pattern (backslash is the default escape in PostgreSQL). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function producerOrderQuery(db: Db, producerId: string) {
+  return db
+    .selectFrom('orders as o')
+    .innerJoin('performances as pf', 'pf.id', 'o.performanceId')
+    .innerJoin('events as e', 'e.id', 'pf.eventId')
+    .innerJoin('venues as v', 'v.id', 'pf.venueId')
+    .where('o.producerId', '=', producerId)
+    .select([
+      'o.id', 'o.code', 'o.status', 'o.performanceId', 'o.buyerName', 'o.buyerEmail', 'o.marketingConsent', 'o.totalMinor', 'o.currency', 'o.createdAt',
+      'e.title as eventTitle', 'pf.startsAt as performanceStartsAt', 'v.timeZone',
+      (eb) => eb.selectFrom('tickets').whereRef('tickets.orderId', '=', 'o.id').select(sql<number>`count(*)::int`.as('n')).as('ticketCount'),
+    ])
+    .orderBy('o.createdAt', 'desc');
+}
+
+/** The producer's orders as the dashboard lists them, newest first; `refine` narrows and pages the query. */
+async function producerOrderRows(
+  db: Db, producerId: string, refine: (q: ReturnType<typeof producerOrderQuery>) => ReturnType<typeof producerOrderQuery>,
+): Promise<ProducerOrderRow[]> {
+  const rows = await refine(producerOrderQuery(db, producerId)).execute();
+  return rows.map((r) => ({
+    id: r.id, code: r.code, status: r.status as OrderStatus, performanceId: r.performanceId, buyerName: r.buyerName, buyerEmail: r.buyerEmail,
+    marketingConsent: r.marketingConsent, total: money(r.totalMinor, r.currency), createdAt: r.createdAt,
+    eventTitle: r.eventTitle, performanceStartsAt: r.performanceStartsAt, timeZone: r.timeZone, ticketCount: r.ticketCount ?? 0,
+  }));
 }

@@ -38,6 +38,10 @@ export function ticketRepo(db: Db): TicketRepo {
         .executeTakeFirst();
       return r ? { ...r, status: r.status as TicketRecord['status'], checkedInAt: r.checkedInAt ?? null } : null;
     },
+    async renameAttendee(orderId, ticketId, attendeeName) {
+      const r = await db.updateTable('tickets').set({ attendeeName }).where('id', '=', ticketId).where('orderId', '=', orderId).where('status', '=', 'valid').executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
   };
 }
 
