@@ -31,6 +31,7 @@ export function OrdersPage(props: { orders: ProducerOrderRow[]; issues: PaymentI
     <Layout title="Orders" viewer={props.viewer}>
       <h1>Orders for {props.viewer.producerName}</h1>
       {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
+      <p><a href="/dashboard/mailings">Email your buyers</a></p>
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
       {props.issues.length > 0 && (
         <section class="notice warn" aria-labelledby="issues-heading">
