@@ -22,6 +22,7 @@ import { STRIPE_CHECKOUT_ORIGIN, stripeProvider } from './adapters/payments/stri
 import { loadOrCreateDevCertificate } from './adapters/tls/devCertificate.ts';
 import type { AppDeps } from './app/deps.ts';
 import { dispatchMails } from './app/mail.ts';
+import { dispatchMailings } from './app/mailings.ts';
 import { reconcilePayments } from './app/reconcile.ts';
 import { applyRetention } from './app/retention.ts';
 import type { Clock, Mailer, PaymentProvider } from './app/ports.ts';
@@ -138,6 +139,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
       await server.close();
       // Let a mail dispatch that a request started finish before the database goes away.
       await dispatchMails(deps).catch(() => {});
+      await dispatchMailings(deps).catch(() => {});
       smtp?.close();
       redis?.disconnect();
       if (!overrides.db) await db.destroy();
@@ -198,7 +200,10 @@ export async function start(): Promise<void> {
     server.log.info({ file }, 'demo producer and events created; the log-in is in the file');
   }
   // Background work: send queued mail, and settle payments whose buyers never came back.
-  const timer = setInterval(() => void dispatchMails(deps).catch((err) => server.log.error({ err }, 'mail dispatch failed')), 30_000);
+  const timer = setInterval(() => {
+    void dispatchMails(deps).catch((err) => server.log.error({ err }, 'mail dispatch failed'));
+    void dispatchMailings(deps).catch((err) => server.log.error({ err }, 'mailing dispatch failed'));
+  }, 30_000);
   timer.unref();
   const reconciler = setInterval(() => void reconcilePayments(deps).catch((err) => server.log.error({ err }, 'payment reconciliation failed')), 5 * 60_000);
   reconciler.unref();

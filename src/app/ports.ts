@@ -330,6 +330,7 @@ export interface Repos {
   subjects: DataSubjectRepo;
   retention: RetentionRepo;
   attendees: AttendeeRepo;
+  mailings: MailingRepo;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */
@@ -379,7 +380,11 @@ export interface PaymentProvider {
 // ---------- mail, documents, keys ----------
 
 export interface Attachment { filename: string; contentType: string; content: Buffer }
-export interface OutgoingMail { to: string; subject: string; text: string; html: string; attachments: Attachment[] }
+export interface OutgoingMail {
+  to: string; subject: string; text: string; html: string; attachments: Attachment[];
+  /** Extra header fields, e.g. List-Unsubscribe (RFC 8058); the adapter passes them through unchanged. */
+  headers?: Record<string, string>;
+}
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
@@ -486,4 +491,39 @@ export interface AttendeeRepo {
 /** Writes a workbook of one sheet; every cell is stored as text, never as a formula. */
 export interface SpreadsheetWriter {
   xlsx(sheet: { name: string; header: readonly string[]; rows: readonly (readonly string[])[] }): Promise<Buffer>;
+}
+
+// ---------- emailing buyers (issue 6 §6) ----------
+
+export type MailingKind = 'update' | 'marketing';
+export interface MailingRecord {
+  id: string; producerId: string; eventId: string | null; kind: MailingKind; subject: string; body: string; status: 'sending' | 'done';
+  total: number; sent: number; failed: number; failedAttempts: number; createdBy: string; createdAt: Date; finishedAt: Date | null;
+}
+/** One address to write to, claimed by one dispatcher. */
+export interface MailingDelivery {
+  id: string; mailingId: string; producerId: string; producerName: string; kind: MailingKind; subject: string; body: string;
+  email: string; subjectRef: string; attempts: number;
+}
+export interface MailingRepo {
+  /**
+   * The distinct lower-cased addresses of buyers with a paid order of the producer's events (or of one of
+   * them); with `consentOnly`, only orders whose buyer said yes to marketing. Scoped by producer in the query.
+   */
+  audience(producerId: string, eventId: string | null, consentOnly: boolean): Promise<string[]>;
+  /** Which of these subject refs unsubscribed from the producer. */
+  unsubscribed(producerId: string, subjectRefs: readonly string[]): Promise<Set<string>>;
+  create(m: Omit<MailingRecord, 'sent' | 'failed' | 'failedAttempts' | 'finishedAt' | 'status'>, recipients: { id: string; email: string; subjectRef: string }[]): Promise<void>;
+  /** One mailing of the producer's; null for another producer's. */
+  byId(producerId: string, id: string): Promise<MailingRecord | null>;
+  recent(producerId: string, limit: number): Promise<MailingRecord[]>;
+  /** Takes up to `limit` queued deliveries (or ones claimed long ago by a dispatcher that died); SKIP LOCKED. */
+  claimDue(limit: number, now: Date): Promise<MailingDelivery[]>;
+  /** Call in a transaction. Records the outcome, forgets the address once final, counts it on the mailing and closes the mailing when nothing is left. */
+  finish(d: { id: string; mailingId: string }, outcome: 'sent' | 'skipped' | 'retry' | 'failed', at: Date, error?: string): Promise<void>;
+  /** Records the unsubscribe (once); with `withdrawConsent`, sets marketing consent to no on the producer's orders of that address. */
+  unsubscribe(producerId: string, email: string, subjectRef: string, withdrawConsent: boolean, at: Date): Promise<{ consentWithdrawn: number }>;
+  /** The producer user's own address, for a test send. */
+  userEmail(producerId: string, userId: string): Promise<string | null>;
+  producerName(producerId: string): Promise<string | null>;
 }

@@ -1,6 +1,8 @@
 /** Who may do what, in one table. Issue 6 grows this into per-resource policies. */
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
-export type Action = 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename';
+export type Action =
+  | 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename'
+  | 'buyers.email';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -10,6 +12,7 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'attendees.export': ['owner', 'admin', 'box_office'],
   'orders.resend': ['owner', 'admin', 'box_office'],
   'tickets.rename': ['owner', 'admin', 'box_office'],
+  'buyers.email': ['owner', 'admin'],
 };
 
 export function may(role: string, action: Action): boolean {

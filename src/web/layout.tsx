@@ -8,13 +8,14 @@ export interface Viewer {
 }
 
 /** `failed`: the page shows errors; the title says so first, as screen readers read the title on load. */
-export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer | null; islands?: string[]; children: ComponentChildren }) {
+export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer | null; islands?: string[]; refreshSeconds?: number; children: ComponentChildren }) {
   const nonce = useNonce();
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {props.refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
         <title>{`${props.failed ? 'Error: ' : ''}${props.title} · Marquee`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />

@@ -16,6 +16,7 @@ import type { Asset } from './assets.ts';
 import { LoginPage } from './dashboard/pages.tsx';
 import { registerAdminRoutes } from './admin/routes.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
+import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
@@ -182,6 +183,8 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   });
 
   registerDashboardRoutes(app, w);
+  registerMailingRoutes(app, w);
+  registerUnsubscribeRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
 

@@ -123,4 +123,18 @@ export interface Database {
   staffLogins: StaffLoginsTable;
   subjectMails: SubjectMailsTable;
   legalHolds: LegalHoldsTable;
+  mailings: MailingsTable;
+  mailingRecipients: MailingRecipientsTable;
+  mailUnsubscribes: MailUnsubscribesTable;
 }
+
+export interface MailingsTable {
+  id: string; producerId: string; eventId: string | null; kind: string; subject: string; body: string; status: string;
+  total: number; sent: Generated<number>; failed: Generated<number>; failedAttempts: Generated<number>;
+  createdBy: string; createdAt: Timestamp; finishedAt: Timestamp | null;
+}
+export interface MailingRecipientsTable {
+  id: string; mailingId: string; email: string | null; subjectRef: string; status: string; attempts: Generated<number>;
+  lastError: string | null; claimedAt: Timestamp | null; sentAt: Timestamp | null;
+}
+export interface MailUnsubscribesTable { producerId: string; subjectRef: string; createdAt: Timestamp }

@@ -59,6 +59,16 @@ export function dataSubjectRepo(db: Db): DataSubjectRepo {
         const codes = (await db.selectFrom('orders').where('id', 'in', orderIds).select('code').execute()).map((r) => r.code);
         // Mail about these orders that went out or was kept in the dev outbox: by address, or by the order code it names.
         const lowered = emails.map((e) => e.trim().toLowerCase());
+        // A producer's mailing still queued to this buyer is not sent, and forgets the address.
+        if (lowered.length > 0) {
+          await db
+            .updateTable('mailingRecipients')
+            .set({ status: 'skipped', email: null, lastError: null })
+            .where(sql<string>`lower(email)`, 'in', lowered)
+            .where('status', 'in', ['queued', 'sending'])
+            .execute();
+          await db.updateTable('mailingRecipients').set({ email: null, lastError: null }).where(sql<string>`lower(email)`, 'in', lowered).execute();
+        }
         const outbox = await db
           .deleteFrom('devOutbox')
           .where((w) => w.or([
