@@ -1,6 +1,6 @@
 /** Who may do what, in one table. Issue 6 grows this into per-resource policies. */
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
-export type Action = 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export';
+export type Action = 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'sales.read';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -8,6 +8,8 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'performances.cancel': ['owner', 'admin'],
   'door.scan': ['owner', 'admin', 'box_office', 'door'],
   'attendees.export': ['owner', 'admin', 'box_office'],
+  // Counts only, no buyer data: viewers may watch sales; door staff only scan.
+  'sales.read': ['owner', 'admin', 'box_office', 'viewer'],
 };
 
 export function may(role: string, action: Action): boolean {

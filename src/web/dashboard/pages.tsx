@@ -30,6 +30,7 @@ export function OrdersPage(props: { orders: ProducerOrderRow[]; issues: PaymentI
   return (
     <Layout title="Orders" viewer={props.viewer}>
       <h1>Orders for {props.viewer.producerName}</h1>
+      <p><a href="/dashboard/sales">Sales and check-in dashboard</a></p>
       {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
       {props.issues.length > 0 && (
