@@ -79,6 +79,7 @@ export async function salesOverview(deps: AppDeps, user: SessionUser): Promise<R
   if (firstSale) {
     const windowStart = addDays(today, -(SALES_WINDOW_DAYS - 1));
     const firstDay = localDay(firstSale, timeZone);
+    // biome-ignore lint/complexity/useMathMinMax: days are 'YYYY-MM-DD' strings, which compare as text, not numbers.
     const from = firstDay > windowStart ? firstDay : windowStart;
     // A day more than the window, so the local day's first hours are in, whatever the zone's offset.
     const since = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000);

@@ -16,6 +16,8 @@ const CHECK_IN_SERIES: Series[] = [
 /** "1 Mar" for "2027-03-01": the day is already local, so it is formatted as a calendar date. */
 const shortDay = (day: string) => new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(new Date(`${day}T00:00:00Z`));
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** The producer's sales dashboard: sales per day, capacity per performance, check-in progress. */
 export function SalesPage(props: { overview: SalesOverview; viewer: Viewer }) {
   const { perDay, performances, checkIns, timeZone } = props.overview;
@@ -32,7 +34,7 @@ export function SalesPage(props: { overview: SalesOverview; viewer: Viewer }) {
           <ColumnChart
             id="sales-per-day" labelHeader="Day" valueLabel="Tickets"
             title={`Tickets sold per day, ${shortDay(perDay[0]!.day)} to ${shortDay(perDay[perDay.length - 1]!.day)}`}
-            desc={`${sold} tickets in ${perDay.length} days, counted by day in the ${timeZone} time zone.`}
+            desc={`${plural(sold, 'ticket')} in ${plural(perDay.length, 'day')}, counted by day in the ${timeZone} time zone.`}
             columns={perDay.map((d) => ({ label: shortDay(d.day), value: d.tickets }))}
           />
         )}
@@ -65,7 +67,7 @@ export function SalesPage(props: { overview: SalesOverview; viewer: Viewer }) {
           <StackedBarChart
             id="check-ins" labelHeader="Performance" series={CHECK_IN_SERIES}
             title="Check-in progress per performance"
-            desc={`Valid tickets checked in at the door, for ${checkIns.length} performances.`}
+            desc={`Valid tickets checked in at the door, for ${plural(checkIns.length, 'performance')}.`}
             rows={checkIns.map((c) => ({
               label: `${c.eventTitle}, ${formatInZone(c.startsAt, c.timeZone)}`,
               values: { checkedIn: c.checkedIn, notYet: c.valid - c.checkedIn },
