@@ -331,6 +331,29 @@ export interface Repos {
   retention: RetentionRepo;
   attendees: AttendeeRepo;
   mailings: MailingRepo;
+  sales: SalesRepo;
+}
+
+// ---------- sales dashboard (counts only, no buyer data) ----------
+
+/** Valid tickets sold on one local day (YYYY-MM-DD in the dashboard's time zone). */
+export interface SalesDay { day: string; tickets: number }
+/** One ticket type of one performance against its capacity; held = live holds at `now`. */
+export interface TicketTypeSales {
+  performanceId: string; eventTitle: string; startsAt: Date; timeZone: string; cancelledAt: Date | null;
+  ticketTypeId: string; ticketTypeName: string; capacity: number; sold: number; held: number;
+}
+/** Check-ins of one performance: valid tickets, and how many of them have been scanned in. */
+export interface CheckInProgress { performanceId: string; eventTitle: string; startsAt: Date; timeZone: string; valid: number; checkedIn: number }
+export interface SalesRepo {
+  /** The time zone most of the producer's venues are in (null without venues). */
+  timeZoneOf(producerId: string): Promise<string | null>;
+  /** When the producer's earliest ticket that is still valid was issued (null before the first sale). */
+  firstSaleAt(producerId: string): Promise<Date | null>;
+  /** Valid tickets issued since `since`, per local day in `timeZone`; days without sales are absent. */
+  ticketsPerDay(producerId: string, timeZone: string, since: Date): Promise<SalesDay[]>;
+  ticketTypes(producerId: string, now: Date): Promise<TicketTypeSales[]>;
+  checkIns(producerId: string): Promise<CheckInProgress[]>;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */

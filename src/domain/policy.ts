@@ -2,7 +2,7 @@
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
 export type Action =
   | 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename'
-  | 'buyers.email';
+  | 'buyers.email' | 'sales.read';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -13,6 +13,8 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.resend': ['owner', 'admin', 'box_office'],
   'tickets.rename': ['owner', 'admin', 'box_office'],
   'buyers.email': ['owner', 'admin'],
+  // Counts only, no buyer data: viewers may watch sales; door staff only scan.
+  'sales.read': ['owner', 'admin', 'box_office', 'viewer'],
 };
 
 export function may(role: string, action: Action): boolean {

@@ -204,6 +204,8 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await check(staff, 'dashboard order detail');
     await staff.goto(`${base}/dashboard/performances/${producer.performance.id}/cancel`);
     await check(staff, 'cancel performance');
+    await staff.goto(`${base}/dashboard/sales`);
+    await check(staff, 'sales dashboard');
     await staff.goto(`${base}/door`);
     await check(staff, 'door');
     await staff.getByLabel('Ticket code').fill(ticketCode);
@@ -230,7 +232,7 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await console_.goto(`${base}/admin/disclosures`);
     await check(console_, 'admin disclosures');
 
-    expect(visited).toHaveLength(25);
+    expect(visited).toHaveLength(26);
     expect(findings.map(format)).toEqual([]);
     expect(offOrigin).toEqual([]);
     expect(cspErrors).toEqual([]);

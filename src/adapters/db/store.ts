@@ -16,6 +16,7 @@ import { dataSubjectRepo } from './repos/subjects.ts';
 import { retentionRepo } from './repos/retention.ts';
 import { attendeeRepo } from './repos/attendees.ts';
 import { mailingRepo } from './repos/mailings.ts';
+import { salesRepo } from './repos/sales.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -38,6 +39,7 @@ function repos(db: Db): Repos {
     retention: retentionRepo(db),
     attendees: attendeeRepo(db),
     mailings: mailingRepo(db),
+    sales: salesRepo(db),
   };
 }
 

@@ -35,6 +35,7 @@ export function OrdersPage(props: {
   return (
     <Layout title={search ? `Orders matching “${search.query}”` : 'Orders'} viewer={props.viewer} failed={errors.length > 0}>
       <h1>Orders for {props.viewer.producerName}</h1>
+      <p><a href="/dashboard/sales">Sales and check-in dashboard</a></p>
       {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
       <p><a href="/dashboard/mailings">Email your buyers</a></p>
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}

@@ -4,6 +4,7 @@ import { doorPerformances } from '../../app/door.ts';
 import { type ExportFormat, exportAttendees, exportsOverview } from '../../app/exports.ts';
 import { paymentIssues, producerOrder, producerOrders, renameAttendee, resendTickets, searchProducerOrders } from '../../app/producer.ts';
 import { cancelPerformance, paidOrdersOfPerformance, refundOrder } from '../../app/refunds.ts';
+import { salesOverview } from '../../app/sales.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { statusOf } from '../../http/errors.ts';
 import { attendeeNameForm, firstMessages, orderSearchQuery, ticketId, uuid } from '../forms.ts';
@@ -15,6 +16,7 @@ import { ErrorPage } from '../layout.tsx';
 import type { Action } from '../../domain/policy.ts';
 import { ExportsPage } from './exportsPage.tsx';
 import { CancelPerformancePage, OrderDetailPage, OrdersPage } from './pages.tsx';
+import { SalesPage } from './salesPage.tsx';
 
 const refundForm = z.object({
   csrf: z.string().optional(),
@@ -164,4 +166,14 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
     app.get(`/dashboard/attendees.${format}`, (req, reply) => download(req, reply, null, format));
     app.get<{ Params: { eventId: string } }>(`/dashboard/events/:eventId/attendees.${format}`, (req, reply) => download(req, reply, req.params.eventId, format));
   }
+
+  // ---------- sales dashboard ----------
+
+  app.get('/dashboard/sales', async (req, reply) => {
+    const s = await requireUser(req, reply, 'sales.read');
+    if (!s) return reply;
+    const overview = await salesOverview(deps, s.user);
+    if (!overview.ok) return failurePage(reply, overview, s.viewer);
+    return html(reply, <SalesPage overview={overview.value} viewer={s.viewer} />);
+  });
 }
