@@ -15,6 +15,7 @@ import { checkInRepo, ticketRepo } from './repos/tickets.ts';
 import { dataSubjectRepo } from './repos/subjects.ts';
 import { retentionRepo } from './repos/retention.ts';
 import { attendeeRepo } from './repos/attendees.ts';
+import { credentialRepo } from './repos/credentials.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -36,6 +37,7 @@ function repos(db: Db): Repos {
     subjects: dataSubjectRepo(db),
     retention: retentionRepo(db),
     attendees: attendeeRepo(db),
+    credentials: credentialRepo(db),
   };
 }
 
