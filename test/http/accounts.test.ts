@@ -34,7 +34,7 @@ describe('account pages', () => {
   }
 
   /** Sets two-factor up through the pages; returns the secret read off the page, as a person would type it. */
-  async function enrol(p: Producer, cookie: string): Promise<string> {
+  async function enrol(cookie: string): Promise<string> {
     const page = await get('/dashboard/security', cookie);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Two-factor log-in is off');
@@ -74,7 +74,7 @@ describe('account pages', () => {
 
   it('enrols, then log-in asks for the code; the session cookie comes only with a right code, and a used code is refused', async () => {
     const p = await producerWithEvent(box);
-    const secret = await enrol(p, await logInOneStep(p));
+    const secret = await enrol(await logInOneStep(p));
 
     const first = await form('/login', { email: p.email, password: p.password, next: '/dashboard/exports' });
     expect(first.statusCode).toBe(200);
