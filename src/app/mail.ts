@@ -5,6 +5,7 @@ import type { AppDeps } from './deps.ts';
 import { buyerOrder, ticketPdfFor, type BuyerOrderView } from './orders.ts';
 import type { Attachment, OutgoingMail, SubjectMail } from './ports.ts';
 import { receiptPdf } from './receipts.ts';
+import { passwordResetUrl } from './passwordReset.ts';
 import { subjectLinkUrl } from './subjects.ts';
 
 const MAX_ATTEMPTS = 5;
@@ -113,6 +114,7 @@ async function compose(deps: AppDeps, kind: string, orderId: string): Promise<Ou
 
 /** A mail to a person rather than about one order: the link to their data. */
 function subjectMail(deps: AppDeps, mail: SubjectMail): OutgoingMail {
+  if (mail.kind === 'password_reset') return passwordResetMail(deps, mail);
   if (mail.kind !== 'subject_link') throw new Error(`no template for mail kind ${mail.kind}`);
   const link = subjectLinkUrl(deps, mail.email, mail.linkExpiresAt);
   const until = `${mail.linkExpiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -129,6 +131,26 @@ ${paragraphs.map((x) => `<p>${escapeHtml(x)}</p>`).join('\n')}
 <p>Marquee box office</p>
 </body></html>`;
   return { to: mail.email, subject: 'Your data at the Marquee box office', text, html, attachments: [] };
+}
+
+/** The link to set a new password; its token is derived from the mail's id, never stored. */
+function passwordResetMail(deps: AppDeps, mail: SubjectMail): OutgoingMail {
+  const link = passwordResetUrl(deps, mail.id);
+  const until = `${mail.linkExpiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const paragraphs = [
+    'Someone (we hope you) asked to set a new password for your Marquee producer account.',
+    `This link lets you choose one, once, until ${until}. Setting it logs you out everywhere.`,
+  ];
+  const closing = 'If you did not ask, ignore this mail: your password stays as it is.';
+  const text = ['Hello,', '', ...paragraphs.flatMap((x) => [x, '']), link, '', closing, '', 'Marquee box office'].join('\n');
+  const html = `<!doctype html><html><body>
+<p>Hello,</p>
+${paragraphs.map((x) => `<p>${escapeHtml(x)}</p>`).join('\n')}
+<p><a href="${escapeHtml(link)}">Set a new password</a></p>
+<p>${escapeHtml(closing)}</p>
+<p>Marquee box office</p>
+</body></html>`;
+  return { to: mail.email, subject: 'Set a new password for Marquee', text, html, attachments: [] };
 }
 
 function noticeMail(v: BuyerOrderView, subject: string, paragraphs: string[]): Omit<OutgoingMail, 'attachments'> {

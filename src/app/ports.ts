@@ -332,6 +332,7 @@ export interface Repos {
   attendees: AttendeeRepo;
   mailings: MailingRepo;
   sales: SalesRepo;
+  credentials: CredentialRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------
@@ -354,6 +355,29 @@ export interface SalesRepo {
   ticketsPerDay(producerId: string, timeZone: string, since: Date): Promise<SalesDay[]>;
   ticketTypes(producerId: string, now: Date): Promise<TicketTypeSales[]>;
   checkIns(producerId: string): Promise<CheckInProgress[]>;
+}
+
+/** A producer user's TOTP enrolment: the secret sealed (Keys.sealToken), never in plain text. */
+export interface TotpRecord { secretSealed: string; confirmedAt: Date | null; lastUsedStep: number | null }
+
+/** A producer user's second factor and password resets (issue 6 §1). */
+export interface CredentialRepo {
+  userById(userId: string): Promise<UserRecord | null>;
+  totpOf(userId: string): Promise<TotpRecord | null>;
+  /** Starts (or starts over) an enrolment; never replaces a confirmed one. */
+  startTotp(userId: string, secretSealed: string, at: Date): Promise<void>;
+  /** Switches an enrolment on with the step of the code that confirmed it; false if it was already on or is gone. */
+  confirmTotp(userId: string, step: number, at: Date): Promise<boolean>;
+  /** Records `step` as used if it is after the last one used (atomic); false means it was used already. */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+  deleteTotp(userId: string): Promise<void>;
+  createPasswordReset(r: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** The user of an unused, unexpired reset token hash, or null. */
+  passwordResetUser(tokenHash: string, now: Date): Promise<string | null>;
+  /** Marks the reset used if it was still unused and unexpired (atomic), returning its user; else null. */
+  takePasswordReset(tokenHash: string, now: Date): Promise<string | null>;
+  /** Sets a new password hash, ends every session of the user and voids their other reset tokens. */
+  setPassword(userId: string, passwordHash: string, now: Date): Promise<{ sessionsEnded: number }>;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */
@@ -431,6 +455,8 @@ export interface Keys {
   openToken(purpose: string, token: string): string | null;
   /** A keyed hash of a normalised email: names a data subject in the audit trail and legal holds without the address. */
   subjectRef(email: string): string;
+  /** A secret token derived (HMAC) from an id for a purpose, so a mail can carry it without it being stored. */
+  derivedToken(purpose: string, id: string): string;
 }
 
 /** A receipt (on payment) or a credit note (on refund), as the PDF shows it. Amounts are gross unless named. */

@@ -25,6 +25,11 @@ export function limitedRoutes(o: Pick<RateLimitOptions, 'perMinute' | 'logInPerM
     'GET /orders/:orderId/:token/tickets.pdf': o.perMinute,
     'POST /login': o.logInPerMinute,
     'POST /admin/login': o.logInPerMinute,
+    // The code step of a two-factor log-in, and password resets (guessing codes, mailing reset links).
+    'POST /login/code': o.logInPerMinute,
+    'POST /login/forgot': o.logInPerMinute,
+    'GET /login/reset/:token': o.logInPerMinute,
+    'POST /login/reset/:token': o.logInPerMinute,
     // Each may send mail or write: a script must not make the box office mail every buyer.
     'POST /privacy/my-data': o.perMinute,
     'POST /orders/:orderId/:token/help': o.perMinute,

@@ -51,6 +51,21 @@ export const loginForm = z.object({
   next: z.string().max(200).default('/dashboard'),
 });
 
+export const codeForm = z.object({
+  challenge: z.string().max(2000).default(''),
+  code: z.string().trim().max(20, 'A code is six digits.').default(''),
+  next: z.string().max(200).default('/dashboard'),
+});
+
+export const forgotPasswordForm = z.object({
+  email: z.string().trim().min(1, 'Enter your email address.').max(254, 'That email address is too long.').pipe(z.email({ message: 'Enter an email address like name@example.org.' })),
+});
+
+export const resetPasswordForm = z.object({
+  password: z.string().max(1000, 'That password is too long (1000 characters at most).').default(''),
+  confirm: z.string().max(1000).default(''),
+}).refine((f) => f.password === f.confirm, { message: 'The two passwords are not the same.' });
+
 export const doorForm = z.object({
   performanceId: uuid,
   code: z.string().trim().min(1, 'Scan or paste a ticket code.').max(300, 'That is not a ticket code.'),

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { simpleParser } from 'mailparser';
 import QRCode from 'qrcode';
-import { logIn, logOut } from '../app/auth.ts';
+import { completeLogIn, logOut, startLogIn } from '../app/auth.ts';
 import { startCheckout } from '../app/checkout.ts';
 import { confirmPaymentReturn } from '../app/payments.ts';
 import type { AppDeps } from '../app/deps.ts';
@@ -17,11 +17,14 @@ import { LoginPage } from './dashboard/pages.tsx';
 import { registerAdminRoutes } from './admin/routes.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
 import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
+import { registerSecurityRoutes } from './dashboard/securityRoutes.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
 import { DoorPage } from './door/pages.tsx';
-import { checkoutForm, doorForm, firstMessages, holdForm, loginForm, safeNext, supportMessageForm, uuid } from './forms.ts';
+import { checkoutForm, codeForm, doorForm, firstMessages, forgotPasswordForm, holdForm, loginForm, resetPasswordForm, safeNext, supportMessageForm, uuid } from './forms.ts';
+import { CodePage, ForgotPasswordPage, ResetPasswordPage } from './dashboard/accountPages.tsx';
+import { MIN_PASSWORD_LENGTH, RESET_REQUESTED_MESSAGE, checkPasswordReset, requestPasswordReset, resetPassword } from '../app/passwordReset.ts';
 import { ErrorPage, type Viewer } from './layout.tsx';
 import { allowed, clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
@@ -169,10 +172,49 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   app.post('/login', async (req, reply) => {
     const form = loginForm.safeParse(req.body ?? {});
     if (!form.success) return html(reply, <LoginPage email="" errors={firstMessages(form.error)} next="/dashboard" />, 400);
-    const result = await logIn(deps, form.data.email, form.data.password, { ip: req.ip });
+    const result = await startLogIn(deps, form.data.email, form.data.password, { ip: req.ip });
     if (!result.ok) return html(reply, <LoginPage email={form.data.email} errors={[result.message]} next={safeNext(form.data.next)} />, 401);
+    if (result.value.kind === 'code') return html(reply.header('Cache-Control', 'no-store'), <CodePage challenge={result.value.challenge} next={safeNext(form.data.next)} errors={[]} />);
     setSessionCookie(reply, w.session, result.value.token, result.value.expiresAt);
     return reply.redirect(safeNext(form.data.next), 303);
+  });
+
+  // The second step of a two-factor log-in: the sealed "password was right" state and the code.
+  app.post('/login/code', async (req, reply) => {
+    const form = codeForm.safeParse(req.body ?? {});
+    if (!form.success) return html(reply, <LoginPage email="" errors={firstMessages(form.error)} next="/dashboard" />, 400);
+    const next = safeNext(form.data.next);
+    const result = await completeLogIn(deps, form.data.challenge, form.data.code, { ip: req.ip });
+    if (!result.ok) return html(reply.header('Cache-Control', 'no-store'), <CodePage challenge={form.data.challenge} next={next} errors={[result.message]} />, 401);
+    setSessionCookie(reply, w.session, result.value.token, result.value.expiresAt);
+    return reply.redirect(next, 303);
+  });
+
+  app.get('/login/forgot', async (_req, reply) => html(reply, <ForgotPasswordPage email="" errors={[]} notice={null} />));
+
+  app.post('/login/forgot', async (req, reply) => {
+    const form = forgotPasswordForm.safeParse(req.body ?? {});
+    if (!form.success) return html(reply, <ForgotPasswordPage email="" errors={firstMessages(form.error)} notice={null} />, 400);
+    await requestPasswordReset(deps, form.data.email);
+    // The same page and status whether or not the address has an account.
+    return html(reply, <ForgotPasswordPage email="" errors={[]} notice={RESET_REQUESTED_MESSAGE} />);
+  });
+
+  app.get<{ Params: { token: string } }>('/login/reset/:token', async (req, reply) => {
+    const valid = await checkPasswordReset(deps, req.params.token);
+    if (!valid.ok) return failurePage(reply.header('Cache-Control', 'no-store'), valid);
+    return html(reply.header('Cache-Control', 'no-store'), <ResetPasswordPage token={req.params.token} errors={[]} minLength={MIN_PASSWORD_LENGTH} />);
+  });
+
+  app.post<{ Params: { token: string } }>('/login/reset/:token', async (req, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    const again = (status: number, errors: string[]) => html(reply, <ResetPasswordPage token={req.params.token} errors={errors} minLength={MIN_PASSWORD_LENGTH} />, status);
+    const form = resetPasswordForm.safeParse(req.body ?? {});
+    if (!form.success) return again(400, firstMessages(form.error));
+    const result = await resetPassword(deps, req.params.token, form.data.password);
+    if (!result.ok) return result.code === 'invalid_input' ? again(400, [result.message]) : failurePage(reply, result);
+    clearSessionCookie(reply, w.session);
+    return html(reply, <LoginPage email="" errors={[]} next="/dashboard" notice="Your new password is set, and you are logged out everywhere. Log in with it now." />);
   });
 
   app.post('/logout', async (req, reply) => {
@@ -185,6 +227,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerDashboardRoutes(app, w);
   registerMailingRoutes(app, w);
   registerUnsubscribeRoutes(app, w);
+  registerSecurityRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
 

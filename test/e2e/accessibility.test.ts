@@ -212,6 +212,13 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await staff.getByRole('button', { name: 'Check' }).click();
     await expect.poll(() => staff.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     await check(staff, 'door with a verdict');
+    await staff.goto(`${base}/dashboard/security`);
+    await check(staff, 'security, two-factor off');
+    await staff.getByRole('button', { name: 'Set up two-factor log-in' }).click();
+    await expect.poll(() => staff.getByRole('img', { name: /QR code to add Marquee/ }).count()).toBe(1);
+    await check(staff, 'security, two-factor set-up with its QR code');
+    await staff.goto(`${base}/login/forgot`);
+    await check(staff, 'forgot your password');
 
     // ---- platform staff ----
     const adminContext = await browser.newContext();
@@ -232,7 +239,7 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await console_.goto(`${base}/admin/disclosures`);
     await check(console_, 'admin disclosures');
 
-    expect(visited).toHaveLength(26);
+    expect(visited).toHaveLength(29);
     expect(findings.map(format)).toEqual([]);
     expect(offOrigin).toEqual([]);
     expect(cspErrors).toEqual([]);

@@ -76,6 +76,8 @@ export interface SubjectMailsTable {
   id: string; email: string | null; subjectRef: string; kind: string; linkExpiresAt: Timestamp; status: string; attempts: Generated<number>;
   lastError: string | null; createdAt: Timestamp; claimedAt: Date | null; sentAt: Date | null;
 }
+export interface UserTotpTable { userId: string; secretSealed: string; confirmedAt: Date | null; lastUsedStep: number | null; createdAt: Timestamp }
+export interface PasswordResetsTable { tokenHash: string; userId: string; createdAt: Timestamp; expiresAt: Timestamp; usedAt: Date | null }
 export interface LegalHoldsTable {
   id: string; subjectRef: string | null; orderId: string | null; reason: string; placedBy: string; createdAt: Timestamp; until: Date | null;
 }
@@ -126,6 +128,8 @@ export interface Database {
   mailings: MailingsTable;
   mailingRecipients: MailingRecipientsTable;
   mailUnsubscribes: MailUnsubscribesTable;
+  userTotp: UserTotpTable;
+  passwordResets: PasswordResetsTable;
 }
 
 export interface MailingsTable {

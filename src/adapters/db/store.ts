@@ -17,6 +17,7 @@ import { retentionRepo } from './repos/retention.ts';
 import { attendeeRepo } from './repos/attendees.ts';
 import { mailingRepo } from './repos/mailings.ts';
 import { salesRepo } from './repos/sales.ts';
+import { credentialRepo } from './repos/credentials.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -40,6 +41,7 @@ function repos(db: Db): Repos {
     attendees: attendeeRepo(db),
     mailings: mailingRepo(db),
     sales: salesRepo(db),
+    credentials: credentialRepo(db),
   };
 }
 

@@ -48,6 +48,9 @@ export function keysFromSecret(secret: Buffer): Keys & { derive(label: string): 
     subjectRef(email) {
       return createHmac('sha256', derive('subject-ref:v1')).update(email.trim().toLowerCase()).digest('base64url').slice(0, 32);
     },
+    derivedToken(purpose, id) {
+      return createHmac('sha256', derive(`derived-token:v1:${purpose}`)).update(id).digest('base64url');
+    },
   };
 }
 

@@ -9,11 +9,12 @@ const ORDER_STATUS: Record<string, string> = {
   pending: 'Awaiting payment', paid: 'Paid', expired: 'Expired', cancelled: 'Cancelled', refunded: 'Refunded', partially_refunded: 'Partly refunded',
 };
 
-export function LoginPage(props: { email: string; errors: string[]; next: string }) {
+export function LoginPage(props: { email: string; errors: string[]; next: string; notice?: string | null }) {
   return (
     <Layout title="Producer log-in" failed={props.errors.length > 0}>
       <h1>Producer log-in</h1>
       <ErrorSummary messages={props.errors} />
+      {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
       <form method="post" action="/login">
         <input type="hidden" name="next" value={props.next} />
         <label for="email">Email</label>
@@ -22,6 +23,7 @@ export function LoginPage(props: { email: string; errors: string[]; next: string
         <input type="password" id="password" name="password" autocomplete="current-password" required />
         <button type="submit">Log in</button>
       </form>
+      <p><a href="/login/forgot">Forgot your password?</a></p>
     </Layout>
   );
 }
