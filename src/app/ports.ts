@@ -308,7 +308,7 @@ export interface RetentionRepo {
   /** Deletes holds that expired before `before`, were never converted and have no order. */
   deleteAbandonedHolds(before: Date): Promise<number>;
   /** Deletes mail sent (or given up) before `before`: the order outbox, the subject outbox and the dev outbox. */
-  deleteOldMail(before: Date): Promise<{ outbox: number; subjectMails: number; devOutbox: number }>;
+  deleteOldMail(before: Date): Promise<{ outbox: number; subjectMails: number; devOutbox: number; resetTokens: number }>;
 }
 
 export interface Repos {

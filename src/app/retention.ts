@@ -11,6 +11,8 @@ export interface RetentionReport {
   abandonedDeleted: number;
   abandonedAnonymised: number;
   holdsDeleted: number;
+  /** Password-reset token hashes that expired before the abandoned-data period. */
+  resetTokens: number;
   /** Orders left alone because a legal hold is in force. */
   keptForLegalHold: number;
   outboxMails: number;
@@ -60,6 +62,7 @@ export async function applyRetention(deps: AppDeps): Promise<RetentionReport> {
       buyersAnonymised: endedToAnonymise.length, abandonedDeleted: deleted, abandonedAnonymised: abandonedToAnonymise.filter((id) => !endedToAnonymise.includes(id)).length,
       holdsDeleted, keptForLegalHold: new Set(candidates.filter(held).map((c) => c.orderId)).size,
       outboxMails: mail.outbox, subjectMails: mail.subjectMails, devOutboxMails: mail.devOutbox + anonymised.outboxMails,
+      resetTokens: mail.resetTokens,
     };
     await tx.audit.record({
       actorKind: 'system', actorId: null, producerId: null, action: 'retention.apply', subject: 'retention', reason: 'retention periods in force',
@@ -68,6 +71,7 @@ export async function applyRetention(deps: AppDeps): Promise<RetentionReport> {
         networkColumns: r.networkColumns.join(',') || null, networkRows: r.networkRows, buyersAnonymised: r.buyersAnonymised,
         abandonedDeleted: r.abandonedDeleted, abandonedAnonymised: r.abandonedAnonymised, holdsDeleted: r.holdsDeleted,
         keptForLegalHold: r.keptForLegalHold, outboxMails: r.outboxMails, subjectMails: r.subjectMails, devOutboxMails: r.devOutboxMails,
+        resetTokens: r.resetTokens,
       },
       at: now,
     });

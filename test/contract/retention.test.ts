@@ -26,7 +26,6 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
   beforeAll(async () => {
     tdb = await freshDatabase(kind);
     box = await testBoxOffice(tdb.db);
-    // Network data columns as the fraud checks add them (migration 006 on another branch): retention finds them in the schema.
     const ticketTypes = [{ name: 'Adult', priceMinor: 2500, currency: 'GBP', capacity: 100 }];
     const oneNight = await producerWithEvent(box, { name: 'One Night', ticketTypes }); // performs at t0 + 30 days
     const twoNights = await producerWithEvent(box, { name: 'Two Nights', ticketTypes, performances: 2 }); // t0 + 30 and 31 days
@@ -40,6 +39,8 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
     await sql`update orders set client_ip = '203.0.113.7', client_org = 'Example Hosting', client_asn = 64500`.execute(box.db);
     await drainMail(box);
     expect(await placeLegalHold(box.deps, { orderId: ids.fay, reason: 'chargeback dispute', until: null, staffId: 'staff-1' })).toMatchObject({ ok: true });
+    // A password-reset link asked for and never used: its hash outlives its 30 minutes only until retention.
+    await box.db.insertInto('passwordResets').values({ tokenHash: 'spent-reset-hash', userId: oneNight.userId, createdAt: new Date(t0 - 25 * 60_000), expiresAt: new Date(t0 + 5 * 60_000), usedAt: null }).execute();
   });
   afterAll(async () => {
     await box?.close();
@@ -72,7 +73,8 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
   it('after 30 days deletes the abandoned hold, its unpaid order and the sent mail, and nothing else', async () => {
     moveTo(t0 + 30 * DAY + 11 * MINUTE); // the holds expired at t0 + 10 minutes
     const report = await applyRetention(box.deps);
-    expect(report).toMatchObject({ abandonedDeleted: 1, holdsDeleted: 1, buyersAnonymised: 0, networkRows: 0, outboxMails: 3, devOutboxMails: 3 });
+    expect(report).toMatchObject({ abandonedDeleted: 1, holdsDeleted: 1, buyersAnonymised: 0, networkRows: 0, outboxMails: 3, devOutboxMails: 3, resetTokens: 1 });
+    expect(await box.db.selectFrom('passwordResets').selectAll().execute()).toEqual([]);
     expect(await order(ids.gus)).toBeUndefined();
     expect(await box.db.selectFrom('holds').where('id', '=', ids.holdOnly).select('id').executeTakeFirst()).toBeUndefined();
     expect(await box.db.selectFrom('devOutbox').select('id').execute()).toEqual([]);

@@ -76,7 +76,12 @@ export function retentionRepo(db: Db): RetentionRepo {
       const outbox = await db.deleteFrom('mails').where('status', 'in', ['sent', 'failed']).where((w) => w.or([w('sentAt', '<', before), w.and([w('sentAt', 'is', null), w('createdAt', '<', before)])])).executeTakeFirst();
       const subject = await db.deleteFrom('subjectMails').where('status', 'in', ['sent', 'failed']).where('createdAt', '<', before).executeTakeFirst();
       const dev = await db.deleteFrom('devOutbox').where('createdAt', '<', before).executeTakeFirst();
-      return { outbox: Number(outbox.numDeletedRows), subjectMails: Number(subject.numDeletedRows), devOutbox: Number(dev.numDeletedRows) };
+      // A password-reset token's hash, once it expired long ago, is of no use to anyone.
+      const resets = await db.deleteFrom('passwordResets').where('expiresAt', '<', before).executeTakeFirst();
+      return {
+        outbox: Number(outbox.numDeletedRows), subjectMails: Number(subject.numDeletedRows), devOutbox: Number(dev.numDeletedRows),
+        resetTokens: Number(resets.numDeletedRows),
+      };
     },
   };
 }
