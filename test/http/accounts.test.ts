@@ -3,6 +3,7 @@ import { base32Decode, hotp, totpStep } from '../../src/domain/totp.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { drainMail, type Producer } from '../support/subjects.ts';
+import { getWith } from '../support/http.ts';
 
 /** Two-factor set-up, the log-in's code step and password reset through app.inject(). */
 describe('account pages', () => {
@@ -13,7 +14,7 @@ describe('account pages', () => {
     method: 'POST', url, payload: new URLSearchParams(fields).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
   });
-  const get = (url: string, cookie?: string) => box.server.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+  const get = (url: string, cookie?: string) => getWith(box.server, url, cookie);
   const cookieOf = (res: { headers: Record<string, unknown> }) => String(res.headers['set-cookie']).split(';')[0]!;
   const hidden = (body: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(body)?.[1] ?? '';
   const codeAt = (secret: string) => hotp(base32Decode(secret)!, totpStep(box.clock.now()));

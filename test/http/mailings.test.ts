@@ -4,6 +4,7 @@ import { dispatchMailings } from '../../src/app/mailings.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { buy, type Producer } from '../support/subjects.ts';
+import { logInCookie, getWith } from '../support/http.ts';
 
 /** The mailing pages through app.inject(): log-in, role, CSRF, scoping, preview, test send, progress refresh, unsubscribe. */
 describe('mailing routes', () => {
@@ -14,15 +15,8 @@ describe('mailing routes', () => {
   let cookieA: string;
   let csrfA: string;
 
-  const login = async (email: string, password: string): Promise<string> => {
-    const res = await box.server.inject({
-      method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ email, password, next: '/dashboard' }).toString(),
-    });
-    expect(res.statusCode).toBe(303);
-    return String(res.headers['set-cookie']).split(';')[0]!;
-  };
-  const get = (url: string, cookie?: string) => box.server.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+  const login = (email: string, password: string) => logInCookie(box.server, email, password);
+  const get = (url: string, cookie?: string) => getWith(box.server, url, cookie);
   const post = (url: string, form: Record<string, string>, cookie?: string) => box.server.inject({
     method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, payload: new URLSearchParams(form).toString(),
   });

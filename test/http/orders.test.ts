@@ -4,6 +4,7 @@ import type { OrderRecord } from '../../src/app/ports.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { buy, type Producer } from '../support/subjects.ts';
+import { getWith } from '../support/http.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -22,7 +23,7 @@ describe('order routes in the producer workspace', () => {
     expect(res.statusCode).toBe(303);
     return String(res.headers['set-cookie']).split(';')[0]!;
   };
-  const get = (url: string, cookie?: string) => box.server.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+  const get = (url: string, cookie?: string) => getWith(box.server, url, cookie);
   const post = (url: string, cookie: string, fields: Record<string, string>) =>
     box.server.inject({ method: 'POST', url, headers: { ...FORM, cookie }, payload: new URLSearchParams(fields).toString() });
   const csrfOf = async (cookie: string) => /name="csrf" value="([^"]+)"/.exec((await get(`/dashboard/orders/${mine.id}`, cookie)).body)?.[1] ?? '';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { buy, type Producer } from '../support/subjects.ts';
+import { logInCookie, getWith } from '../support/http.ts';
 
 /** The sales dashboard page through app.inject(): log-in, roles, scoping, and charts that carry their numbers. */
 describe('sales dashboard page', () => {
@@ -11,15 +12,8 @@ describe('sales dashboard page', () => {
   let a: Producer;
   let b: Producer;
 
-  const login = async (email: string, password: string): Promise<string> => {
-    const res = await box.server.inject({
-      method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ email, password, next: '/dashboard' }).toString(),
-    });
-    expect(res.statusCode).toBe(303);
-    return String(res.headers['set-cookie']).split(';')[0]!;
-  };
-  const get = (url: string, cookie?: string) => box.server.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+  const login = (email: string, password: string) => logInCookie(box.server, email, password);
+  const get = (url: string, cookie?: string) => getWith(box.server, url, cookie);
   const userWithRole = async (role: string): Promise<string> => {
     const email = `${role}-${randomUUID()}@producer.test`;
     await box.db.insertInto('users').values({
