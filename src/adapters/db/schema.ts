@@ -20,7 +20,10 @@ export interface PerformancesTable { id: string; number: Generated<number>; even
 export interface TicketTypesTable {
   id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; sort: number;
   taxRateBp: Generated<number>; taxInclusive: Generated<boolean>;
+  salesOpensAt: Generated<Date | null>; salesClosesAt: Generated<Date | null>; minPerOrder: Generated<number>; maxPerOrder: Generated<number>;
 }
+export interface QuotasTable { id: string; performanceId: string; name: string; capacity: number; createdAt: Generated<Date> }
+export interface TicketTypeQuotasTable { ticketTypeId: string; quotaId: string }
 export interface HoldsTable { id: string; performanceId: string; status: string; createdAt: Timestamp; expiresAt: Timestamp }
 export interface HoldItemsTable {
   holdId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string; taxRateBp: number; taxInclusive: boolean;
@@ -100,6 +103,8 @@ export interface Database {
   events: EventsTable;
   performances: PerformancesTable;
   ticketTypes: TicketTypesTable;
+  quotas: QuotasTable;
+  ticketTypeQuotas: TicketTypeQuotasTable;
   holds: HoldsTable;
   holdItems: HoldItemsTable;
   orders: OrdersTable;

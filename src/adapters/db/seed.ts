@@ -58,6 +58,9 @@ export async function createEvent(db: Db, producerId: string, e: NewEvent, now: 
         const id = randomUUID();
         ticketTypeIds.push(id);
         await tx.insertInto('ticketTypes').values({ id, performanceId, sort, ...t }).execute();
+        // A ticket type's own limit is a quota with the same id (migration 012).
+        await tx.insertInto('quotas').values({ id, performanceId, name: t.name, capacity: t.capacity }).execute();
+        await tx.insertInto('ticketTypeQuotas').values({ ticketTypeId: id, quotaId: id }).execute();
       }
       performances.push({ id: performanceId, ticketTypeIds });
     }
