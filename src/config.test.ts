@@ -38,6 +38,7 @@ describe('loadConfig defaults', () => {
       retention: { ipDays: 90, buyerDataMonths: 24, abandonedDays: 30 },
       fraud: { maxOrdersPerIpPerHour: 10, maxOrdersPerEmailPerHour: 5, maxOrdersPerAsnPerHour: 200, maxFailedPaymentsPerIpPerHour: 5, hostingNetworks: 'flag', extraHostingAsns: [] },
       rateLimit: { perMinute: 30, logInPerMinute: 10, redisUrl: null },
+      waitingRoom: { refreshSeconds: 20 },
       tls: { kind: 'dev', dir: resolve(dataDir, 'tls'), httpPort: 3080 },
     });
   });
@@ -55,6 +56,8 @@ describe('loadConfig defaults', () => {
     expect(() => loadConfig({ FRAUD_HOSTING_ASNS: 'AS16509' })).toThrow(/comma-separated list of AS numbers/);
     expect(() => loadConfig({ RATE_LIMIT_LOGIN_PER_MINUTE: 'ten' })).toThrow(/whole number per minute/);
     expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+    expect(loadConfig({ WAITING_ROOM_REFRESH_SECONDS: '5' }).waitingRoom).toEqual({ refreshSeconds: 5 });
+    expect(() => loadConfig({ WAITING_ROOM_REFRESH_SECONDS: '0' })).toThrow(/WAITING_ROOM_REFRESH_SECONDS/);
   });
 
   it('serves the dev mailbox only without SMTP and on a loopback base URL', () => {

@@ -60,7 +60,9 @@ export const settingsSchema = z.object({
     .describe('More AS numbers to treat as hosting networks, on top of the built-in list (comma-separated).'),
   RATE_LIMIT_PER_MINUTE: perMinute(30).describe('Requests per minute from one IP address to place a hold, check out, or open an order page.'),
   RATE_LIMIT_LOGIN_PER_MINUTE: perMinute(10).describe('Log-in attempts per minute from one IP address.'),
-  REDIS_URL: url(['redis:', 'rediss:']).optional().describe('Redis for the rate-limit counters, shared by every instance. When absent, each instance counts in memory.'),
+  REDIS_URL: url(['redis:', 'rediss:']).optional().describe('Redis for the rate-limit counters and the waiting rooms, shared by every instance. When absent, each instance keeps them in memory.'),
+  WAITING_ROOM_REFRESH_SECONDS: z.string().trim().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().min(1).max(300)).default(20)
+    .describe("How often a waiting room's page reloads itself to show the buyer's place (each reload is one O(1) poll)."),
   TLS_CERT_FILE: z.string().min(1).optional()
     .describe('PEM file of the HTTPS certificate (with its intermediates). Without it, a development CA and a certificate for localhost are generated in DATA_DIR/tls.'),
   TLS_KEY_FILE: z.string().min(1).optional().describe('PEM file of the private key of TLS_CERT_FILE.'),
@@ -94,6 +96,8 @@ export interface Config {
   fraud: FraudPolicy;
   /** Requests per minute per client IP; counted in Redis when a URL is given, else in memory. */
   rateLimit: { perMinute: number; logInPerMinute: number; redisUrl: string | null };
+  /** The waiting room (ADR 0012): its queue lives in Redis with rateLimit.redisUrl, else in memory. */
+  waitingRoom: { refreshSeconds: number };
   /**
    * How HTTPS is served: with the operator's certificate files, with the generated development
    * certificate (in `dir`), or by a reverse proxy in front. The first two also listen on `httpPort`
@@ -158,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       extraHostingAsns: (s.FRAUD_HOSTING_ASNS ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(Number),
     },
     rateLimit: { perMinute: s.RATE_LIMIT_PER_MINUTE, logInPerMinute: s.RATE_LIMIT_LOGIN_PER_MINUTE, redisUrl: s.REDIS_URL ?? null },
+    waitingRoom: { refreshSeconds: s.WAITING_ROOM_REFRESH_SECONDS },
     tls,
   };
 }

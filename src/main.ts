@@ -36,6 +36,9 @@ import { COOKIE_REGISTRY, type CookieRegistry } from './web/cookies.ts';
 import { checkoutFieldPurposes, checkoutForm } from './web/forms.ts';
 import type { PrivacyPageData } from './web/privacy/page.tsx';
 import { exceljsSpreadsheets } from './adapters/spreadsheet/xlsx.ts';
+import { memoryWaitingRoomQueue } from './adapters/queue/memory.ts';
+import { redisWaitingRoomQueue } from './adapters/queue/redis.ts';
+import { publishWaitingRooms } from './app/waitingRoom.ts';
 
 export interface BoxOffice {
   server: FastifyInstance;
@@ -56,6 +59,8 @@ export interface Overrides {
   payments?: PaymentProvider;
   /** Prefix of the rate-limit keys in Redis, so that test runs do not count each other's requests. */
   rateLimitNameSpace?: string;
+  /** Prefix of the waiting room's keys in Redis (tests give each run its own). */
+  waitingRoomNameSpace?: string;
   /** Another cookie registry or other checkout purposes: tests show that the privacy page follows them. */
   cookies?: CookieRegistry;
   checkoutFieldPurposes?: FieldPurposes;
@@ -106,16 +111,22 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     : test!);
   const smtp = config.mail.kind === 'smtp' ? smtpMailer(config.mail.url, config.mail.from) : null;
   const mailer = overrides.mailer ?? smtp ?? devOutboxMailer(db, config.mail.from, () => clock.now());
-  const deps: AppDeps = {
-    store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: argon2idHasher(), log: logger,
-    settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud, retention: config.retention },
-    ipInfo: offlineIpInfo(geoipCache(config)),
-    spreadsheets: exceljsSpreadsheets(),
-  };
   const redis = config.rateLimit.redisUrl
     ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 })
     : null;
-  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis for rate limits unavailable; requests are not limited meanwhile'));
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis unavailable; requests are not limited and waiting rooms fail meanwhile'));
+  const deps: AppDeps = {
+    store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: argon2idHasher(), log: logger,
+    settings: {
+      baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud, retention: config.retention,
+      waitingRoomRefreshSeconds: config.waitingRoom.refreshSeconds,
+    },
+    ipInfo: offlineIpInfo(geoipCache(config)),
+    spreadsheets: exceljsSpreadsheets(),
+    waitingRoom: redis ? redisWaitingRoomQueue(redis, overrides.waitingRoomNameSpace ?? 'marquee-waiting-room:') : memoryWaitingRoomQueue(),
+  };
+  // The rooms that are on go into the queue's cache, so that polls never read the database (ADR 0012).
+  await publishWaitingRooms(deps).catch((err) => logger.warn({ err: String(err) }, 'waiting rooms not published at start; each is published again on its event page'));
   const cookies = overrides.cookies ?? COOKIE_REGISTRY;
   const privacy = privacyPage(config, cookies, overrides.checkoutFieldPurposes ?? checkoutFieldPurposes, clock.now());
   const server = await buildServer({

@@ -1,5 +1,5 @@
 import type { FraudPolicy } from '../domain/fraud.ts';
-import type { Clock, IpInfo, Keys, Mailer, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, SpreadsheetWriter, Store, TicketPdfRenderer } from './ports.ts';
+import type { Clock, IpInfo, Keys, Mailer, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, SpreadsheetWriter, Store, TicketPdfRenderer, WaitingRoomQueue } from './ports.ts';
 
 /** What the use cases are given at start. main.ts builds it; tests build it with their own adapters. */
 export interface AppDeps {
@@ -15,11 +15,15 @@ export interface AppDeps {
   settings: {
     baseUrl: string; holdMinutes: number; fraud: FraudPolicy;
     retention: { ipDays: number; buyerDataMonths: number; abandonedDays: number };
+    /** How often the waiting room's page reloads itself. */
+    waitingRoomRefreshSeconds: number;
   };
   /** The client IP's network (ASN and organisation), from the offline database. */
   ipInfo: IpInfo;
   /** XLSX for the attendee export. */
   spreadsheets: SpreadsheetWriter;
+  /** The waiting room's queue and its cached settings (Redis or memory; ADR 0012). */
+  waitingRoom: WaitingRoomQueue;
 }
 
 /** The subset of pino the use cases use. Log ids, never names, emails or card data. */

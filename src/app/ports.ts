@@ -5,6 +5,7 @@ import type { FeePolicy, OrderPricing } from '../domain/pricing.ts';
 import type { Money } from '../domain/money.ts';
 import type { DisclosableOrder, DisclosureKind, DisclosureScope, DisclosureStatus } from '../domain/disclosure.ts';
 import type { FlagReason, RecentActivity } from '../domain/fraud.ts';
+import type { WaitingRoom } from '../domain/waitingRoom.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
 
@@ -333,6 +334,7 @@ export interface Repos {
   mailings: MailingRepo;
   sales: SalesRepo;
   credentials: CredentialRepo;
+  waitingRooms: WaitingRoomRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------
@@ -575,4 +577,38 @@ export interface MailingRepo {
   /** The producer user's own address, for a test send. */
   userEmail(producerId: string, userId: string): Promise<string | null>;
   producerName(producerId: string): Promise<string | null>;
+}
+
+// ---------- the virtual waiting room (issue 4 §4, ADR 0012) ----------
+
+/** A producer's waiting-room settings for one event, as stored; `enabled` false keeps them for later. */
+export interface WaitingRoomSettings extends WaitingRoom { enabled: boolean; updatedAt: Date }
+export interface WaitingRoomRepo {
+  /** The settings of one event (any producer's: the storefront asks by event id), with its slug, title and time zone. */
+  forEvent(eventId: string): Promise<WaitingRoomSettings | null>;
+  save(s: { eventId: string; producerId: string; opensAt: Date; perMinute: number; enabled: boolean; updatedAt: Date }): Promise<void>;
+  /** Every room that is on, to fill the cache at start. */
+  allEnabled(): Promise<WaitingRoomSettings[]>;
+  /** The producer's rooms, on or off; only that producer's. */
+  ofProducer(producerId: string): Promise<WaitingRoomSettings[]>;
+}
+
+/** Where a visitor stands: before the opening, only how many wait with them; after it, a position from 0. */
+export type QueuePlace = { kind: 'early'; waiting: number } | { kind: 'placed'; position: number };
+/**
+ * The waiting room's queue and the cached room settings, in Redis (shared by every instance) or in
+ * memory (embedded mode). Every call is O(1) except the one draw at the opening, and none reads the database.
+ */
+export interface WaitingRoomQueue {
+  /** The room in front of this event's sale, as cached; null when there is none or it is off. */
+  room(eventSlug: string): Promise<WaitingRoom | null>;
+  putRoom(room: WaitingRoom): Promise<void>;
+  dropRoom(eventSlug: string): Promise<void>;
+  /**
+   * Enters a visitor into one queue, or finds their place (a repeat never moves them). Before the opening
+   * (`opened` false) an arrival is filed under `randomKey`. The first call after the opening draws: the early
+   * arrivals take positions 0…n-1 in the order of their keys, once. A later arrival takes the next position,
+   * but never one below `floor` (the places already admitted), so a crowd after a quiet spell still queues.
+   */
+  enter(queueKey: string, visitorId: string, o: { opened: boolean; floor: number; randomKey: number }): Promise<QueuePlace>;
 }

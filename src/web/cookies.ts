@@ -26,6 +26,24 @@ export const COOKIES = {
     path: '/admin',
     secureOnHttps: true,
   },
+  queueVisitor: {
+    name: 'mq_queue',
+    purpose: "Keeps a buyer's place in the waiting room of a busy on-sale: a random number, linked to nothing else. Set only when an event has a waiting room.",
+    maxAgeSeconds: 24 * 3600,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secureOnHttps: true,
+  },
+  queueAdmission: {
+    name: 'mq_admission',
+    purpose: "Shows that it is a buyer's turn to choose tickets after the waiting room: signed, and valid only with this browser's waiting-room cookie.",
+    maxAgeSeconds: 15 * 60,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secureOnHttps: true,
+  },
 } as const satisfies Record<string, CookieDeclaration>;
 
 export type CookieRegistry = readonly CookieDeclaration[];

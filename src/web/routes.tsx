@@ -29,6 +29,9 @@ import { ErrorPage, type Viewer } from './layout.tsx';
 import { allowed, clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
 import { PrivacyPage, type PrivacyPageData } from './privacy/page.tsx';
+import { queuePath, requireAdmission } from '../app/waitingRoom.ts';
+import { registerWaitingRoomRoutes, toQueue, visitOf } from './storefront/waitingRoom.tsx';
+import { registerWaitingRoomSettingsRoutes } from './dashboard/waitingRoom.tsx';
 
 export interface WebDeps {
   app: AppDeps;
@@ -61,12 +64,16 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   app.get<{ Params: { slug: string } }>('/events/:slug', async (req, reply) => {
     const event = await eventPage(deps, req.params.slug);
     if (!event.ok) return failurePage(reply, event);
+    // While the event has a waiting room, only an admitted visitor sees the tickets (ADR 0012).
+    if (!(await requireAdmission(deps, event.value.id, visitOf(req))).ok) return toQueue(reply, queuePath(event.value.slug));
     return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} />);
   });
 
   app.post<{ Params: { slug: string } }>('/events/:slug/hold', async (req, reply) => {
     const event = await eventPage(deps, req.params.slug);
     if (!event.ok) return failurePage(reply, event);
+    // A request that skipped the waiting room places nothing: back to the queue.
+    if (!(await requireAdmission(deps, event.value.id, visitOf(req))).ok) return toQueue(reply, queuePath(event.value.slug));
     const again = (status: number, errors: string[]) => html(reply, <EventPage event={event.value} errors={errors} viewer={null} />, status);
     const form = holdForm.safeParse(req.body ?? {});
     if (!form.success) return again(400, firstMessages(form.error));
@@ -230,6 +237,8 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerSecurityRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
+  registerWaitingRoomRoutes(app, w);
+  registerWaitingRoomSettingsRoutes(app, w);
 
   const forbidden = (reply: FastifyReply, viewer: Viewer) =>
     html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={viewer} />, 403);

@@ -29,7 +29,7 @@ export function LoginPage(props: { email: string; errors: string[]; next: string
 }
 
 export function OrdersPage(props: {
-  orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer; canExport?: boolean;
+  orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer; canExport?: boolean; canConfigureSales?: boolean;
   search?: OrderSearchPage; errors?: string[];
 }) {
   const errors = props.errors ?? [];
@@ -39,6 +39,7 @@ export function OrdersPage(props: {
       <h1>Orders for {props.viewer.producerName}</h1>
       <p><a href="/dashboard/sales">Sales and check-in dashboard</a></p>
       {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
+      {props.canConfigureSales && <p><a href="/dashboard/waiting-rooms">Waiting rooms for busy on-sales</a></p>}
       <p><a href="/dashboard/mailings">Email your buyers</a></p>
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
       <ErrorSummary messages={errors} />

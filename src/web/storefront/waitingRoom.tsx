@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pollQueue, type QueueStatus, queuePath } from '../../app/waitingRoom.ts';
+import { VISITOR_ID } from '../../domain/waitingRoom.ts';
+import { formatInZone } from '../../domain/time.ts';
+import { COOKIES, cookieOptions } from '../cookies.ts';
+import { ErrorPage, Layout } from '../layout.tsx';
+import { html } from '../reply.tsx';
+import type { WebDeps } from '../routes.tsx';
+
+/** The visitor's waiting-room id (their cookie), or null when absent or malformed. */
+export function visitorOf(req: FastifyRequest): string | null {
+  const v = req.cookies[COOKIES.queueVisitor.name];
+  return v && VISITOR_ID.test(v) ? v : null;
+}
+
+/** What the gate needs from a request: the visitor's id and admission token, both from their cookies. */
+export function visitOf(req: FastifyRequest): { visitorId: string | null; token: string | null } {
+  return { visitorId: visitorOf(req), token: req.cookies[COOKIES.queueAdmission.name] ?? null };
+}
+
+/**
+ * The queue page: GET /events/:slug/queue. Each poll is O(1) and reads no database (pollQueue). It
+ * refreshes itself with <meta http-equiv="refresh"> (no JavaScript), and tells screen readers where the
+ * visitor stands in a polite live region.
+ */
+export function registerWaitingRoomRoutes(app: FastifyInstance, w: WebDeps): void {
+  const deps = w.app;
+  const secure = w.session.secureCookies;
+
+  app.get<{ Params: { slug: string }; Querystring: { c?: string } }>('/events/:slug/queue', async (req, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    const slug = req.params.slug;
+    const eventPath = `/events/${encodeURIComponent(slug)}`;
+    const visitorId = visitorOf(req);
+    if (!visitorId) {
+      // Nobody enters without the cookie that holds their place: a client that drops it would queue anew on every poll.
+      if (req.query.c === '1') {
+        return html(reply, <ErrorPage status={400} message="The waiting room keeps your place in a cookie, and your browser did not send it back. Allow cookies for this site, then open the event again." />, 400);
+      }
+      if (!(await deps.waitingRoom.room(slug))) return reply.redirect(eventPath, 303);
+      const id = randomBytes(16).toString('base64url');
+      reply.setCookie(COOKIES.queueVisitor.name, id, cookieOptions(COOKIES.queueVisitor, secure, new Date(deps.clock.now().getTime() + COOKIES.queueVisitor.maxAgeSeconds * 1000)));
+      return reply.redirect(`${queuePath(slug)}?c=1`, 303);
+    }
+    const status = await pollQueue(deps, slug, visitorId);
+    if (status.kind === 'none') return reply.redirect(eventPath, 303);
+    if (status.kind === 'admitted') {
+      reply.setCookie(COOKIES.queueAdmission.name, status.token, cookieOptions(COOKIES.queueAdmission, secure, status.expiresAt));
+      return reply.redirect(eventPath, 303);
+    }
+    return html(reply, <QueuePage status={status} refreshSeconds={deps.settings.waitingRoomRefreshSeconds} />);
+  });
+}
+
+/** Sends a visitor the gate turned away to the queue (a form POST gets 303, so the browser follows with GET). */
+export function toQueue(reply: FastifyReply, path: string): FastifyReply {
+  return reply.header('Cache-Control', 'no-store').redirect(path, 303);
+}
+
+export function QueuePage(props: { status: Exclude<QueueStatus, { kind: 'none' } | { kind: 'admitted' }>; refreshSeconds: number }) {
+  const { status } = props;
+  const room = status.room;
+  const opens = formatInZone(room.opensAt, room.timeZone);
+  return (
+    <Layout title={`Waiting room: ${room.eventTitle}`} refreshSeconds={props.refreshSeconds}>
+      <h1>Waiting room: {room.eventTitle}</h1>
+      <div class="notice warn" role="status" aria-live="polite" aria-atomic="true" data-queue={status.kind}>
+        {status.kind === 'early' ? (
+          <>
+            <p>
+              The sale opens at <time dateTime={room.opensAt.toISOString()}>{opens}</time>. You are in the waiting room
+              {status.waiting > 1 ? ` with ${status.waiting - 1} other ${status.waiting === 2 ? 'person' : 'people'}` : ''}.
+            </p>
+            <p>When the sale opens, everyone already here gets a place in the queue by lot, so arriving earlier does not help.</p>
+          </>
+        ) : (
+          <>
+            <p>
+              You are number <strong data-position>{status.ahead + 1}</strong> in the queue.
+            </p>
+            <p>
+              Estimated wait: <span data-wait>{status.waitMinutes === 1 ? 'about 1 minute' : `about ${status.waitMinutes} minutes`}</span>.
+            </p>
+          </>
+        )}
+      </div>
+      <p>
+        Keep this page open: it updates itself every {props.refreshSeconds} seconds, and takes you to the tickets when it is your turn.
+        Reloading it does not lose your place.
+      </p>
+      <p class="muted">{room.perMinute === 1 ? 'One buyer is' : `${room.perMinute} buyers are`} let in each minute.</p>
+    </Layout>
+  );
+}
