@@ -586,7 +586,7 @@ export interface WaitingRoomSettings extends WaitingRoom { enabled: boolean; upd
 export interface WaitingRoomRepo {
   /** The settings of one event (any producer's: the storefront asks by event id), with its slug, title and time zone. */
   forEvent(eventId: string): Promise<WaitingRoomSettings | null>;
-  save(s: { eventId: string; producerId: string; opensAt: Date; perMinute: number; enabled: boolean; updatedAt: Date }): Promise<void>;
+  save(s: { eventId: string; producerId: string; opensAt: Date; perMinute: number; rateFrom: Date; admittedAtRateFrom: number; enabled: boolean; updatedAt: Date }): Promise<void>;
   /** Every room that is on, to fill the cache at start. */
   allEnabled(): Promise<WaitingRoomSettings[]>;
   /** The producer's rooms, on or off; only that producer's. */

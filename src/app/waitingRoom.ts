@@ -2,7 +2,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { may } from '../domain/policy.ts';
 import {
-  ADMISSION_MINUTES, MAX_PER_MINUTE, MIN_PER_MINUTE, type WaitingRoom, admissionPayload, admittedCount, aheadOf, estimatedWaitMinutes, isAdmitted, queueKey,
+  ADMISSION_MINUTES, MAX_PER_MINUTE, MIN_PER_MINUTE, type WaitingRoom, admissionPayload, admittedCount, aheadOf, estimatedWaitMinutes, isAdmitted, queueKey, repace,
 } from '../domain/waitingRoom.ts';
 import type { AppDeps } from './deps.ts';
 import type { ProducerEvent, SessionUser, WaitingRoomSettings } from './ports.ts';
@@ -68,7 +68,9 @@ export async function requireAdmission(
   if (!settings?.enabled) return ok({ room: null });
   const room = roomOf(settings);
   const cached = await deps.waitingRoom.room(room.eventSlug);
-  if (!cached || cached.opensAt.getTime() !== room.opensAt.getTime() || cached.perMinute !== room.perMinute) await deps.waitingRoom.putRoom(room);
+  if (!cached || cached.opensAt.getTime() !== room.opensAt.getTime() || cached.rateFrom.getTime() !== room.rateFrom.getTime() || cached.perMinute !== room.perMinute) {
+    await deps.waitingRoom.putRoom(room);
+  }
   if (!admissionValid(deps, eventId, visit.visitorId, visit.token)) {
     return fail('forbidden', 'This sale has a waiting room. Join the queue, and you can choose tickets when it is your turn.', { queue: queuePath(room.eventSlug) });
   }
@@ -107,7 +109,8 @@ export async function configureWaitingRoom(deps: AppDeps, user: SessionUser, eve
   }
   if (Number.isNaN(form.opensAt.getTime())) return fail('invalid_input', 'Give the time the sale opens.');
   const now = deps.clock.now();
-  await deps.store.waitingRooms.save({ eventId, producerId: user.producerId, opensAt: form.opensAt, perMinute: form.perMinute, enabled: form.enabled, updatedAt: now });
+  const pace = repace(current.value.settings, form, now);
+  await deps.store.waitingRooms.save({ eventId, producerId: user.producerId, opensAt: form.opensAt, perMinute: form.perMinute, ...pace, enabled: form.enabled, updatedAt: now });
   const saved = (await deps.store.waitingRooms.forEvent(eventId))!;
   if (saved.enabled) await deps.waitingRoom.putRoom(roomOf(saved));
   else await deps.waitingRoom.dropRoom(saved.eventSlug);
@@ -123,5 +126,8 @@ export async function publishWaitingRooms(deps: AppDeps): Promise<number> {
 }
 
 function roomOf(s: WaitingRoomSettings): WaitingRoom {
-  return { eventId: s.eventId, producerId: s.producerId, eventSlug: s.eventSlug, eventTitle: s.eventTitle, timeZone: s.timeZone, opensAt: s.opensAt, perMinute: s.perMinute };
+  return {
+    eventId: s.eventId, producerId: s.producerId, eventSlug: s.eventSlug, eventTitle: s.eventTitle, timeZone: s.timeZone,
+    opensAt: s.opensAt, perMinute: s.perMinute, rateFrom: s.rateFrom, admittedAtRateFrom: s.admittedAtRateFrom,
+  };
 }

@@ -13,9 +13,14 @@ export interface WaitingRoom {
   /** The venue's time zone, to show the opening time in. */
   timeZone: string;
   opensAt: Date;
-  /** Buyers admitted per minute once the sale opens. */
+  /** Buyers admitted per minute, since `rateFrom`. */
   perMinute: number;
+  /** When the current rate took effect (the opening, or a later change of rate), and how many were admitted by then. */
+  rateFrom: Date;
+  admittedAtRateFrom: number;
 }
+
+type Pace = Pick<WaitingRoom, 'opensAt' | 'perMinute' | 'rateFrom' | 'admittedAtRateFrom'>;
 
 export const MIN_PER_MINUTE = 1;
 export const MAX_PER_MINUTE = 10_000;
@@ -31,28 +36,41 @@ export function queueKey(room: Pick<WaitingRoom, 'eventId' | 'opensAt'>): string
 }
 
 /**
- * How many places have been admitted by `now`: positions 0 … n-1. Position p is admitted
- * (p + 1) / perMinute minutes after the opening, so the first buyer waits one interval.
+ * How many places have been admitted by `now`: positions 0 … n-1. From the opening (or the last
+ * change of rate) position p is admitted (p + 1 - admitted then) / perMinute minutes later, so the
+ * first buyer waits one interval, and a new rate applies from its change, never backwards.
  */
-export function admittedCount(room: Pick<WaitingRoom, 'opensAt' | 'perMinute'>, now: Date): number {
-  const ms = now.getTime() - room.opensAt.getTime();
-  if (ms < 0) return 0;
-  return Math.floor((ms * room.perMinute) / 60_000);
+export function admittedCount(room: Pace, now: Date): number {
+  if (now < room.opensAt) return 0;
+  const from = Math.max(room.rateFrom.getTime(), room.opensAt.getTime());
+  const ms = Math.max(0, now.getTime() - from);
+  return room.admittedAtRateFrom + Math.floor((ms * room.perMinute) / 60_000);
 }
 
-export function isAdmitted(room: Pick<WaitingRoom, 'opensAt' | 'perMinute'>, position: number, now: Date): boolean {
+export function isAdmitted(room: Pace, position: number, now: Date): boolean {
   return position < admittedCount(room, now);
 }
 
 /** Whole minutes (at least 1) until position `position` is admitted; 0 once it is. */
-export function estimatedWaitMinutes(room: Pick<WaitingRoom, 'opensAt' | 'perMinute'>, position: number, now: Date): number {
+export function estimatedWaitMinutes(room: Pace, position: number, now: Date): number {
   if (isAdmitted(room, position, now)) return 0;
-  const at = room.opensAt.getTime() + ((position + 1) * 60_000) / room.perMinute;
+  const from = Math.max(room.rateFrom.getTime(), room.opensAt.getTime());
+  const at = from + ((position + 1 - room.admittedAtRateFrom) * 60_000) / room.perMinute;
   return Math.max(1, Math.ceil((at - now.getTime()) / 60_000));
 }
 
+/**
+ * The pace after the producer saves new settings at `now`: a new opening time starts over; a new
+ * rate after the opening counts from now, keeping everyone admitted so far admitted.
+ */
+export function repace(previous: Pace | null, next: { opensAt: Date; perMinute: number }, now: Date): Pick<WaitingRoom, 'rateFrom' | 'admittedAtRateFrom'> {
+  if (!previous || previous.opensAt.getTime() !== next.opensAt.getTime() || now <= next.opensAt) return { rateFrom: next.opensAt, admittedAtRateFrom: 0 };
+  if (previous.perMinute === next.perMinute) return { rateFrom: previous.rateFrom, admittedAtRateFrom: previous.admittedAtRateFrom };
+  return { rateFrom: now, admittedAtRateFrom: admittedCount(previous, now) };
+}
+
 /** People still ahead of position `position` (0 when it is next or admitted). */
-export function aheadOf(room: Pick<WaitingRoom, 'opensAt' | 'perMinute'>, position: number, now: Date): number {
+export function aheadOf(room: Pace, position: number, now: Date): number {
   return Math.max(0, position - admittedCount(room, now));
 }
 

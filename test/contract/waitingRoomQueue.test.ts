@@ -26,7 +26,8 @@ const ADAPTERS: [string, () => WaitingRoomQueue][] = [
 const visitor = () => randomBytes(16).toString('base64url');
 const room = (over: Partial<WaitingRoom> = {}): WaitingRoom => ({
   eventId: randomUUID(), producerId: randomUUID(), eventSlug: `show-${randomBytes(4).toString('hex')}`, eventTitle: 'Hamlet',
-  timeZone: 'Europe/London', opensAt: new Date('2027-03-01T10:00:00Z'), perMinute: 60, ...over,
+  timeZone: 'Europe/London', opensAt: new Date('2027-03-01T10:00:00Z'), perMinute: 60,
+  rateFrom: new Date('2027-03-01T10:00:00Z'), admittedAtRateFrom: 0, ...over,
 });
 
 describe.each(ADAPTERS)('waiting room queue in %s', (_name, make) => {

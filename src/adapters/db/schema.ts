@@ -24,7 +24,7 @@ export interface TicketTypesTable {
 }
 export interface QuotasTable { id: string; performanceId: string; name: string; capacity: number; createdAt: Generated<Date> }
 export interface TicketTypeQuotasTable { ticketTypeId: string; quotaId: string }
-export interface WaitingRoomsTable { eventId: string; producerId: string; opensAt: Timestamp; perMinute: number; enabled: boolean; updatedAt: Timestamp }
+export interface WaitingRoomsTable { eventId: string; producerId: string; opensAt: Timestamp; perMinute: number; rateFrom: Timestamp; admittedAtRateFrom: number; enabled: boolean; updatedAt: Timestamp }
 export interface HoldsTable { id: string; performanceId: string; status: string; createdAt: Timestamp; expiresAt: Timestamp }
 export interface HoldItemsTable {
   holdId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string; taxRateBp: number; taxInclusive: boolean;

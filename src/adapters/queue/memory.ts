@@ -20,10 +20,10 @@ export function memoryWaitingRoomQueue(): WaitingRoomQueue {
   return {
     async room(slug) {
       const r = rooms.get(slug);
-      return r ? { ...r, opensAt: new Date(r.opensAt) } : null;
+      return r ? { ...r, opensAt: new Date(r.opensAt), rateFrom: new Date(r.rateFrom) } : null;
     },
     async putRoom(room) {
-      rooms.set(room.eventSlug, { ...room, opensAt: new Date(room.opensAt) });
+      rooms.set(room.eventSlug, { ...room, opensAt: new Date(room.opensAt), rateFrom: new Date(room.rateFrom) });
     },
     async dropRoom(slug) {
       rooms.delete(slug);

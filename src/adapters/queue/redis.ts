@@ -51,8 +51,8 @@ export function redisWaitingRoomQueue(redis: Redis, prefix: string): WaitingRoom
     async room(slug) {
       const raw = await redis.get(roomKey(slug));
       if (!raw) return null;
-      const r = JSON.parse(raw) as Omit<WaitingRoom, 'opensAt'> & { opensAt: string };
-      return { ...r, opensAt: new Date(r.opensAt) };
+      const r = JSON.parse(raw) as Omit<WaitingRoom, 'opensAt' | 'rateFrom'> & { opensAt: string; rateFrom: string };
+      return { ...r, opensAt: new Date(r.opensAt), rateFrom: new Date(r.rateFrom) };
     },
     async putRoom(room) {
       await redis.set(roomKey(room.eventSlug), JSON.stringify(room));

@@ -9,7 +9,7 @@ export function waitingRoomRepo(db: Db): WaitingRoomRepo {
       .selectFrom('waitingRooms as w')
       .innerJoin('events as e', 'e.id', 'w.eventId')
       .select([
-        'w.eventId', 'w.producerId', 'w.opensAt', 'w.perMinute', 'w.enabled', 'w.updatedAt', 'e.slug as eventSlug', 'e.title as eventTitle',
+        'w.eventId', 'w.producerId', 'w.opensAt', 'w.perMinute', 'w.rateFrom', 'w.admittedAtRateFrom', 'w.enabled', 'w.updatedAt', 'e.slug as eventSlug', 'e.title as eventTitle',
         sql<string | null>`(select v.time_zone from performances p join venues v on v.id = p.venue_id where p.event_id = e.id order by p.starts_at limit 1)`.as('timeZone'),
       ]);
   const toSettings = (r: Awaited<ReturnType<ReturnType<typeof rooms>['executeTakeFirstOrThrow']>>): WaitingRoomSettings => ({ ...r, timeZone: r.timeZone ?? 'UTC' });
@@ -22,7 +22,7 @@ export function waitingRoomRepo(db: Db): WaitingRoomRepo {
       await db
         .insertInto('waitingRooms')
         .values(s)
-        .onConflict((oc) => oc.column('eventId').doUpdateSet({ opensAt: s.opensAt, perMinute: s.perMinute, enabled: s.enabled, updatedAt: s.updatedAt }))
+        .onConflict((oc) => oc.column('eventId').doUpdateSet({ opensAt: s.opensAt, perMinute: s.perMinute, rateFrom: s.rateFrom, admittedAtRateFrom: s.admittedAtRateFrom, enabled: s.enabled, updatedAt: s.updatedAt }))
         .execute();
     },
     async allEnabled() {
