@@ -7,6 +7,7 @@ import { startMailing } from '../../src/app/mailings.ts';
 import { buyerOrder } from '../../src/app/orders.ts';
 import { createStaff, staffLogIn, staffSession } from '../../src/app/staff.ts';
 import { requestSupport } from '../../src/app/support.ts';
+import { configureWaitingRoom } from '../../src/app/waitingRoom.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { buy, staff } from '../support/subjects.ts';
@@ -72,6 +73,12 @@ const RULES: Record<string, Rule> = {
     url: '/dashboard/mailings', body: { subject: 'Probe', body: 'Probe', kind: 'update', audience: a.eventId, action }, expect: { denied: 404 } as const,
   })),
   'GET /dashboard/mailings/:id': (a) => [{ url: `/dashboard/mailings/${a.mailingId}`, expect: { denied: 404 } }],
+  'GET /dashboard/waiting-rooms': () => [{ url: '/dashboard/waiting-rooms', expect: { own: 200 } }],
+  'GET /dashboard/events/:eventId/waiting-room': (a) => [{ url: `/dashboard/events/${a.eventId}/waiting-room`, expect: { denied: 404 } }],
+  'POST /dashboard/events/:eventId/waiting-room': (a) => [
+    { url: `/dashboard/events/${a.eventId}/waiting-room`, body: { opensAt: '2027-03-01T12:00', perMinute: '1' }, expect: { denied: 404 } },
+    { url: `/dashboard/events/${a.eventId}/waiting-room`, body: { enabled: 'yes', opensAt: '2027-03-01T12:00', perMinute: '1' }, expect: { denied: 404 } },
+  ],
   // The user's own two-factor set-up: no resource id in the request, so there is nothing of A's to point it at.
   'GET /dashboard/security': () => [{ url: '/dashboard/security', expect: { self: true } }],
   'POST /dashboard/security/totp': () => [{ url: '/dashboard/security/totp', body: {}, expect: { self: true } }],
@@ -109,6 +116,7 @@ const PUBLIC: Record<string, string> = {
   'GET /': 'storefront: published events of every producer, by design',
   'GET /events/:slug': 'storefront: a published event page',
   'POST /events/:slug/hold': 'storefront: a buyer holds tickets',
+  'GET /events/:slug/queue': "storefront: a published event's waiting room",
   'GET /checkout/:holdId': "buyer's checkout, reached by the unguessable hold id",
   'POST /checkout/:holdId': "buyer's checkout, reached by the unguessable hold id",
   'GET /payments/return/:provider': "the payment provider's signed return; verified by signature, not by session",
@@ -216,6 +224,8 @@ describe('tenant isolation matrix', () => {
       from: new Date('2027-01-01T00:00:00Z'), to: new Date('2028-01-01T00:00:00Z'), notifyAllowed: false,
     });
     if (!disclosure.ok) throw new Error(disclosure.message);
+    const room = await configureWaitingRoom(box.deps, ownerA, pa.event.eventId, { enabled: true, opensAt: new Date('2027-03-02T09:00:00Z'), perMinute: 4321 });
+    if (!room.ok) throw new Error(room.message);
     a = {
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
@@ -250,6 +260,7 @@ describe('tenant isolation matrix', () => {
     disclosure: await box.db.selectFrom('disclosureRequests').where('id', '=', a.disclosureId).select(['status', 'lastExportHash']).executeTakeFirstOrThrow(),
     disclosures: await box.db.selectFrom('disclosureRequests').select('id').orderBy('id').execute(),
     totpOfA: await box.db.selectFrom('userTotp').where('userId', '=', aUserId).select('userId').execute(),
+    waitingRoom: await box.db.selectFrom('waitingRooms').where('eventId', '=', a.eventId).selectAll().executeTakeFirstOrThrow(),
   });
 
   /** The response as text a person could read: an XLSX is unpacked into its cells. */
