@@ -206,6 +206,19 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await check(staff, 'cancel performance');
     await staff.goto(`${base}/dashboard/sales`);
     await check(staff, 'sales dashboard');
+    await staff.goto(`${base}/dashboard/waiting-rooms`);
+    await check(staff, 'waiting rooms');
+    await staff.getByRole('link', { name: /Settings/ }).first().click();
+    await staff.waitForURL(/\/dashboard\/events\/[0-9a-f-]{36}\/waiting-room$/);
+    await check(staff, 'waiting room settings');
+    await staff.getByLabel('Waiting room on').check();
+    await staff.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => staff.getByRole('status').count()).toBe(1);
+    await check(staff, 'waiting room settings saved');
+    // The form's default opening is the next full hour, so the queue page shows the wait before the sale.
+    await staff.goto(`${base}/events/${producer.slug}`);
+    await staff.waitForURL(`${base}/events/${producer.slug}/queue?c=1`);
+    await check(staff, 'waiting room queue');
     await staff.goto(`${base}/door`);
     await check(staff, 'door');
     await staff.getByLabel('Ticket code').fill(ticketCode);
@@ -239,7 +252,7 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await console_.goto(`${base}/admin/disclosures`);
     await check(console_, 'admin disclosures');
 
-    expect(visited).toHaveLength(29);
+    expect(visited).toHaveLength(33);
     expect(findings.map(format)).toEqual([]);
     expect(offOrigin).toEqual([]);
     expect(cspErrors).toEqual([]);

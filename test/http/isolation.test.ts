@@ -75,7 +75,7 @@ const RULES: Record<string, Rule> = {
   'GET /dashboard/mailings/:id': (a) => [{ url: `/dashboard/mailings/${a.mailingId}`, expect: { denied: 404 } }],
   'GET /dashboard/waiting-rooms': () => [{ url: '/dashboard/waiting-rooms', expect: { own: 200 } }],
   'GET /dashboard/events/:eventId/waiting-room': (a) => [{ url: `/dashboard/events/${a.eventId}/waiting-room`, expect: { denied: 404 } }],
-  'POST /dashboard/events/:eventId/waiting-room': (a) => [
+  'POST /dashboard/events/:eventId/waiting-room': (a): Probe[] => [
     { url: `/dashboard/events/${a.eventId}/waiting-room`, body: { opensAt: '2027-03-01T12:00', perMinute: '1' }, expect: { denied: 404 } },
     { url: `/dashboard/events/${a.eventId}/waiting-room`, body: { enabled: 'yes', opensAt: '2027-03-01T12:00', perMinute: '1' }, expect: { denied: 404 } },
   ],

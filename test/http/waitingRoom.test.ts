@@ -107,7 +107,13 @@ describe('waiting room routes', () => {
     const early = await get(`/events/${p.slug}/queue?c=1`, me);
     expect(early.statusCode).toBe(200);
     expect(early.headers['cache-control']).toBe('no-store');
-    expect(early.body).toContain('<meta http-equiv="refresh" content="7"/>');
+    // It reloads itself with the Refresh header (no JavaScript), and offers to stop that (WCAG 2.2.1).
+    expect(early.headers.refresh).toBe('7');
+    expect(early.body).toContain('Stop updating this page by itself');
+    const manual = await get(`/events/${p.slug}/queue?manual=1`, me);
+    expect(manual.statusCode).toBe(200);
+    expect(manual.headers.refresh).toBeUndefined();
+    expect(manual.body).toContain('Check my place now');
     expect(early.body).toMatch(/role="status" aria-live="polite"/);
     expect(early.body).toContain('The sale opens at');
     expect(early.body).toContain('data-queue="early"');
@@ -120,6 +126,7 @@ describe('waiting room routes', () => {
     const waiting = await get(`/events/${p.slug}/queue`, me);
     expect(waiting.statusCode).toBe(200);
     expect(waiting.body).toContain('data-queue="waiting"');
+    expect(waiting.body).toMatch(/<title>Number [12] in the queue: /);
     const myNumber = Number(/data-position="?[^>]*>(\d+)</.exec(waiting.body)![1]);
     expect([1, 2]).toContain(myNumber);
     expect(waiting.body).toContain('Estimated wait: <span data-wait="true">about 1 minute</span>');

@@ -21,14 +21,15 @@ export function visitOf(req: FastifyRequest): { visitorId: string | null; token:
 
 /**
  * The queue page: GET /events/:slug/queue. Each poll is O(1) and reads no database (pollQueue). It
- * refreshes itself with <meta http-equiv="refresh"> (no JavaScript), and tells screen readers where the
- * visitor stands in a polite live region.
+ * reloads itself with a `Refresh` header (no JavaScript), says where the visitor stands in its title
+ * (read out on every load) and in a status region, and has a link that turns the reloading off
+ * (WCAG 2.2.1: a time limit the user can turn off); with `?manual=1` the visitor checks by hand.
  */
 export function registerWaitingRoomRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
   const secure = w.session.secureCookies;
 
-  app.get<{ Params: { slug: string }; Querystring: { c?: string } }>('/events/:slug/queue', async (req, reply) => {
+  app.get<{ Params: { slug: string }; Querystring: { c?: string; manual?: string } }>('/events/:slug/queue', async (req, reply) => {
     reply.header('Cache-Control', 'no-store');
     const slug = req.params.slug;
     const eventPath = `/events/${encodeURIComponent(slug)}`;
@@ -49,7 +50,10 @@ export function registerWaitingRoomRoutes(app: FastifyInstance, w: WebDeps): voi
       reply.setCookie(COOKIES.queueAdmission.name, status.token, cookieOptions(COOKIES.queueAdmission, secure, status.expiresAt));
       return reply.redirect(eventPath, 303);
     }
-    return html(reply, <QueuePage status={status} refreshSeconds={deps.settings.waitingRoomRefreshSeconds} />);
+    const manual = req.query.manual === '1';
+    const refreshSeconds = deps.settings.waitingRoomRefreshSeconds;
+    if (!manual) reply.header('Refresh', String(refreshSeconds));
+    return html(reply, <QueuePage status={status} refreshSeconds={refreshSeconds} manual={manual} />);
   });
 }
 
@@ -58,12 +62,14 @@ export function toQueue(reply: FastifyReply, path: string): FastifyReply {
   return reply.header('Cache-Control', 'no-store').redirect(path, 303);
 }
 
-export function QueuePage(props: { status: Exclude<QueueStatus, { kind: 'none' } | { kind: 'admitted' }>; refreshSeconds: number }) {
+export function QueuePage(props: { status: Exclude<QueueStatus, { kind: 'none' } | { kind: 'admitted' }>; refreshSeconds: number; manual: boolean }) {
   const { status } = props;
   const room = status.room;
   const opens = formatInZone(room.opensAt, room.timeZone);
+  const here = queuePath(room.eventSlug);
+  const title = status.kind === 'early' ? `Waiting for the sale: ${room.eventTitle}` : `Number ${status.ahead + 1} in the queue: ${room.eventTitle}`;
   return (
-    <Layout title={`Waiting room: ${room.eventTitle}`} refreshSeconds={props.refreshSeconds}>
+    <Layout title={title}>
       <h1>Waiting room: {room.eventTitle}</h1>
       <div class="notice warn" role="status" aria-live="polite" aria-atomic="true" data-queue={status.kind}>
         {status.kind === 'early' ? (
@@ -85,10 +91,21 @@ export function QueuePage(props: { status: Exclude<QueueStatus, { kind: 'none' }
           </>
         )}
       </div>
-      <p>
-        Keep this page open: it updates itself every {props.refreshSeconds} seconds, and takes you to the tickets when it is your turn.
-        Reloading it does not lose your place.
-      </p>
+      {props.manual ? (
+        <>
+          <p>This page no longer updates by itself. Check your place when you like; you keep it either way.</p>
+          <p><a href={`${here}?manual=1`}>Check my place now</a></p>
+          <p><a href={here}>Update this page by itself again</a></p>
+        </>
+      ) : (
+        <>
+          <p>
+            Keep this page open: it updates itself every {props.refreshSeconds} seconds, and takes you to the tickets when it is your turn.
+            Reloading it does not lose your place.
+          </p>
+          <p><a href={`${here}?manual=1`} data-manual>Stop updating this page by itself</a></p>
+        </>
+      )}
       <p class="muted">{room.perMinute === 1 ? 'One buyer is' : `${room.perMinute} buyers are`} let in each minute.</p>
     </Layout>
   );
