@@ -14,13 +14,16 @@ export interface BrowserBoxOffice {
 /**
  * The box office on a free local port (embedded PGlite, a live clock) and Debian's Chromium, for
  * browser tests. `beforeListen` adds what a test needs before the app starts listening (its data, a
- * test-only route).
+ * test-only route). `settings` are extra settings, as in the environment.
  */
-export async function startBrowserBoxOffice(beforeListen: (box: TestBoxOffice) => Promise<void> = async () => {}): Promise<BrowserBoxOffice> {
+export async function startBrowserBoxOffice(
+  beforeListen: (box: TestBoxOffice) => Promise<void> = async () => {},
+  opts: { settings?: Record<string, string> } = {},
+): Promise<BrowserBoxOffice> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const tdb = await freshDatabase('pglite');
-  const box = await testBoxOffice(tdb.db, { baseUrl: base, clock: new TestClock('live') });
+  const box = await testBoxOffice(tdb.db, { baseUrl: base, clock: new TestClock('live'), ...(opts.settings ? { settings: opts.settings } : {}) });
   await beforeListen(box);
   await box.server.listen({ host: '127.0.0.1', port });
   const browser = await launchChromium();
