@@ -43,7 +43,7 @@ export function memoryWaitingRoomQueue(): WaitingRoomQueue {
       if (!q.drawn) {
         // Ties (a 2^-48 chance) fall back to the visitor id, as a Redis sorted set orders them.
         const order = [...q.early].sort(([a, ka], [b, kb]) => ka - kb || (a < b ? -1 : a > b ? 1 : 0));
-        order.forEach(([v], i) => q.positions.set(v, i));
+        for (const [i, [v]] of order.entries()) q.positions.set(v, i);
         q.next = order.length;
         q.drawn = true;
         q.early.clear();
