@@ -1,8 +1,8 @@
-import { randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { may } from '../domain/policy.ts';
 import {
-  ADMISSION_MINUTES, MAX_PER_MINUTE, MIN_PER_MINUTE, type WaitingRoom, admissionPayload, admittedCount, aheadOf, estimatedWaitMinutes, isAdmitted, queueKey, repace,
+  ADMISSION_MINUTES, MAX_PER_MINUTE, MIN_PER_MINUTE, VISITOR_ID, type WaitingRoom, admissionPayload, admittedCount, aheadOf, estimatedWaitMinutes, isAdmitted, queueKey, repace,
 } from '../domain/waitingRoom.ts';
 import type { AppDeps } from './deps.ts';
 import type { ProducerEvent, SessionUser, WaitingRoomSettings } from './ports.ts';
@@ -34,6 +34,25 @@ export async function pollQueue(deps: AppDeps, eventSlug: string, visitorId: str
   return { kind: 'waiting', room, position: place.position, ahead: aheadOf(room, place.position, now), waitMinutes: estimatedWaitMinutes(room, place.position, now) };
 }
 
+/**
+ * A new visitor id for the waiting-room cookie: random, with a MAC, so a script cannot make up ids by
+ * the thousand to hold many places; it must ask /events/:slug/queue/join, which is rate-limited per address.
+ */
+export function newVisitorId(deps: AppDeps): string {
+  const id = randomBytes(16).toString('base64url');
+  return `${id}.${visitorMac(deps, id)}`;
+}
+
+/** The visitor id if the box office issued it, else null. */
+export function issuedVisitorId(deps: AppDeps, value: string | undefined): string | null {
+  const m = value ? VISITOR_ID.exec(value) : null;
+  if (!m) return null;
+  return sameText(m[2]!, visitorMac(deps, m[1]!)) ? value! : null;
+}
+
+const visitorMac = (deps: AppDeps, id: string) => deps.keys.derivedToken('waiting-room-visitor', id).slice(0, 22);
+const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
 /** A signed admission: `<expiry seconds>.<HMAC of event, visitor and expiry>`, with a key derived from the master secret. */
 export function admissionToken(deps: AppDeps, eventId: string, visitorId: string): { token: string; expiresAt: Date } {
   const expiresAtSeconds = Math.floor(deps.clock.now().getTime() / 1000) + ADMISSION_MINUTES * 60;
@@ -48,9 +67,7 @@ export function admissionValid(deps: AppDeps, eventId: string, visitorId: string
   if (!m) return false;
   const expiresAtSeconds = Number(m[1]);
   if (expiresAtSeconds * 1000 <= deps.clock.now().getTime()) return false;
-  const expected = Buffer.from(deps.keys.derivedToken('waiting-room-admission', admissionPayload(eventId, visitorId, expiresAtSeconds)));
-  const given = Buffer.from(m[2]!);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameText(m[2]!, deps.keys.derivedToken('waiting-room-admission', admissionPayload(eventId, visitorId, expiresAtSeconds)));
 }
 
 /**

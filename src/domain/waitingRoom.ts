@@ -79,5 +79,5 @@ export function admissionPayload(eventId: string, visitorId: string, expiresAtSe
   return `admission:v1|${eventId}|${visitorId}|${expiresAtSeconds}`;
 }
 
-/** A visitor id is 16 random bytes in base64url. */
-export const VISITOR_ID = /^[A-Za-z0-9_-]{22}$/;
+/** A visitor id: 16 random bytes and a 16-byte MAC over them, both base64url, so only ids the box office issued count. */
+export const VISITOR_ID = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/;

@@ -33,6 +33,8 @@ export function limitedRoutes(o: Pick<RateLimitOptions, 'perMinute' | 'logInPerM
     // Each may send mail or write: a script must not make the box office mail every buyer.
     'POST /privacy/my-data': o.perMinute,
     'POST /orders/:orderId/:token/help': o.perMinute,
+    // A waiting room's visitor id: a script must not take many places in the queue (ADR 0012).
+    'GET /events/:slug/queue/join': o.perMinute,
   };
 }
 

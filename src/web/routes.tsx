@@ -65,7 +65,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     const event = await eventPage(deps, req.params.slug);
     if (!event.ok) return failurePage(reply, event);
     // While the event has a waiting room, only an admitted visitor sees the tickets (ADR 0012).
-    if (!(await requireAdmission(deps, event.value.id, visitOf(req))).ok) return toQueue(reply, queuePath(event.value.slug));
+    if (!(await requireAdmission(deps, event.value.id, visitOf(deps, req))).ok) return toQueue(reply, queuePath(event.value.slug));
     return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} />);
   });
 
@@ -73,7 +73,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     const event = await eventPage(deps, req.params.slug);
     if (!event.ok) return failurePage(reply, event);
     // A request that skipped the waiting room places nothing: back to the queue.
-    if (!(await requireAdmission(deps, event.value.id, visitOf(req))).ok) return toQueue(reply, queuePath(event.value.slug));
+    if (!(await requireAdmission(deps, event.value.id, visitOf(deps, req))).ok) return toQueue(reply, queuePath(event.value.slug));
     const again = (status: number, errors: string[]) => html(reply, <EventPage event={event.value} errors={errors} viewer={null} />, status);
     const form = holdForm.safeParse(req.body ?? {});
     if (!form.success) return again(400, firstMessages(form.error));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.ts';
 import type { SessionUser } from '../../src/app/ports.ts';
 import {
-  admissionToken, admissionValid, configureWaitingRoom, pollQueue, publishWaitingRooms, type QueueStatus, requireAdmission, waitingRoomSettings,
+  admissionToken, admissionValid, configureWaitingRoom, issuedVisitorId, newVisitorId, pollQueue, publishWaitingRooms, type QueueStatus, requireAdmission, waitingRoomSettings,
 } from '../../src/app/waitingRoom.ts';
 import { placeHold } from '../../src/app/holds.ts';
 import { ADMISSION_MINUTES } from '../../src/domain/waitingRoom.ts';
@@ -160,14 +160,20 @@ describe.each(DB_KINDS)('waiting room on %s', (kind) => {
     expect((await poll(p, visitor())).kind).toBe('early');
   });
 
-  it('signs tokens with a key derived from the master secret: another box office refuses them', async () => {
+  it('signs tokens and visitor ids with keys derived from the master secret: another box office refuses them', async () => {
     const { p } = await roomIn(0, 60);
     const v = visitor();
     const { token } = admissionToken(box.deps, p.event.eventId, v);
     expect(admissionValid(box.deps, p.event.eventId, v, token)).toBe(true);
+    // Visitor ids too: only those this box office issued count.
+    const issued = newVisitorId(box.deps);
+    expect(issuedVisitorId(box.deps, issued)).toBe(issued);
+    expect(issuedVisitorId(box.deps, `${issued.slice(0, 23)}${'A'.repeat(22)}`)).toBeNull();
+    expect(issuedVisitorId(box.deps, v)).toBeNull();
     const other = await testBoxOffice(tdb.db, { clock: box.clock });
     try {
       expect(admissionValid(other.deps, p.event.eventId, v, token)).toBe(false);
+      expect(issuedVisitorId(other.deps, issued)).toBeNull();
     } finally {
       await other.close();
     }

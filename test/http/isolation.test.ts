@@ -117,6 +117,7 @@ const PUBLIC: Record<string, string> = {
   'GET /events/:slug': 'storefront: a published event page',
   'POST /events/:slug/hold': 'storefront: a buyer holds tickets',
   'GET /events/:slug/queue': "storefront: a published event's waiting room",
+  'GET /events/:slug/queue/join': "storefront: issues a waiting room's visitor cookie",
   'GET /checkout/:holdId': "buyer's checkout, reached by the unguessable hold id",
   'POST /checkout/:holdId': "buyer's checkout, reached by the unguessable hold id",
   'GET /payments/return/:provider': "the payment provider's signed return; verified by signature, not by session",

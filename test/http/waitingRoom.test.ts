@@ -25,6 +25,8 @@ describe('waiting room routes', () => {
   let p: Producer;
   let owner: string;
   const get = (url: string, cookie?: string) => getWith(box.server, url, cookie);
+  /** A new visitor's cookie value, as the join route issues it. */
+  const join = async () => cookieOf(await get(`/events/${p.slug}/queue/join`), COOKIES.queueVisitor.name)!;
 
   beforeAll(async () => {
     tdb = await freshDatabase('pglite');
@@ -50,10 +52,12 @@ describe('waiting room routes', () => {
     const res = await get(`/events/${p.slug}`);
     expect(res.statusCode).toBe(200);
     expect(res.cookies).toEqual([]);
-    const queue = await get(`/events/${p.slug}/queue`);
-    expect(queue.statusCode).toBe(303);
-    expect(queue.headers.location).toBe(`/events/${p.slug}`);
-    expect(queue.cookies).toEqual([]);
+    for (const url of [`/events/${p.slug}/queue`, `/events/${p.slug}/queue/join`]) {
+      const queue = await get(url);
+      expect(queue.statusCode).toBe(303);
+      expect(queue.cookies).toEqual([]);
+    }
+    expect((await get(`/events/${p.slug}/queue/join`)).headers.location).toBe(`/events/${p.slug}`);
   });
 
   it('saves the settings from the dashboard form with its CSRF token, in the venue\'s time zone, and refuses bad input', async () => {
@@ -95,9 +99,16 @@ describe('waiting room routes', () => {
   it('queues a visitor: a cookie first, then the place, refreshing itself without JavaScript; admits at the rate; then the hold goes through', async () => {
     const first = await get(`/events/${p.slug}/queue`);
     expect(first.statusCode).toBe(303);
-    expect(first.headers.location).toBe(`/events/${p.slug}/queue?c=1`);
-    const visitorId = cookieOf(first, COOKIES.queueVisitor.name)!;
-    expect(visitorId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(first.headers.location).toBe(`/events/${p.slug}/queue/join`);
+    expect(first.cookies).toEqual([]);
+    const joined = await get(`/events/${p.slug}/queue/join`);
+    expect(joined.statusCode).toBe(303);
+    expect(joined.headers.location).toBe(`/events/${p.slug}/queue?c=1`);
+    const visitorId = cookieOf(joined, COOKIES.queueVisitor.name)!;
+    expect(visitorId).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
+    // A visitor id the box office did not issue is not a place in the queue: back to join.
+    const madeUp = await get(`/events/${p.slug}/queue`, `${COOKIES.queueVisitor.name}=${visitorId.slice(0, 23)}${'A'.repeat(22)}`);
+    expect(madeUp.headers.location).toBe(`/events/${p.slug}/queue/join`);
     // A client that drops the cookie is told so, and queues nowhere.
     const dropped = await get(`/events/${p.slug}/queue?c=1`);
     expect(dropped.statusCode).toBe(400);
@@ -119,10 +130,10 @@ describe('waiting room routes', () => {
     expect(early.body).toContain('data-queue="early"');
 
     // Someone else arrives early too; the sale opens; a third arrives late.
-    const other = (await get(`/events/${p.slug}/queue`)).cookies.find((c) => c.name === COOKIES.queueVisitor.name)!.value;
+    const other = await join();
     expect((await get(`/events/${p.slug}/queue`, `mq_queue=${other}`)).statusCode).toBe(200);
     box.clock.advance(60 * MINUTE);
-    const late = (await get(`/events/${p.slug}/queue`)).cookies.find((c) => c.name === COOKIES.queueVisitor.name)!.value;
+    const late = await join();
     const waiting = await get(`/events/${p.slug}/queue`, me);
     expect(waiting.statusCode).toBe(200);
     expect(waiting.body).toContain('data-queue="waiting"');
@@ -167,7 +178,23 @@ describe('waiting room routes', () => {
     expect(off.statusCode).toBe(200);
     expect(off.body).toContain('The waiting room is off');
     expect((await get(`/events/${p.slug}`)).statusCode).toBe(200);
-    expect((await get(`/events/${p.slug}/queue`)).headers.location).toBe(`/events/${p.slug}`);
+    expect((await get(`/events/${p.slug}/queue`)).headers.location).toBe(`/events/${p.slug}/queue/join`);
+    expect((await get(`/events/${p.slug}/queue/join`)).headers.location).toBe(`/events/${p.slug}`);
+  });
+
+  it('limits how many visitor ids one address may take per minute', async () => {
+    expect((await save({ enabled: 'yes', opensAt: '2027-03-01T16:00', perMinute: '2' })).statusCode).toBe(200);
+    // Another instance (in memory) takes the rooms that are on from the database at start.
+    const limited = await testBoxOffice(tdb.db, { clock: box.clock, settings: { RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const replies = [];
+      for (let i = 0; i < 3; i++) replies.push(await limited.server.inject({ method: 'GET', url: `/events/${p.slug}/queue/join` }));
+      expect(replies.map((r) => r.statusCode)).toEqual([303, 303, 429]);
+      expect(replies[0]!.headers.location).toBe(`/events/${p.slug}/queue?c=1`);
+      expect(replies[2]!.cookies).toEqual([]);
+    } finally {
+      await limited.close();
+    }
   });
 });
 
@@ -204,8 +231,8 @@ describe('waiting room in Redis across two instances', () => {
     expect(saved.statusCode).toBe(200);
     expect(await redis.get(`${nameSpace}room:${p.slug}`)).not.toBeNull();
 
-    const a = (await getWith(two.server, `/events/${p.slug}/queue`)).cookies[0]!.value;
-    const b = (await getWith(one.server, `/events/${p.slug}/queue`)).cookies[0]!.value;
+    const a = (await getWith(two.server, `/events/${p.slug}/queue/join`)).cookies[0]!.value;
+    const b = (await getWith(one.server, `/events/${p.slug}/queue/join`)).cookies[0]!.value;
     expect((await getWith(two.server, `/events/${p.slug}/queue`, `mq_queue=${a}`)).body).toMatch(/data-position="?[^>]*>1</);
     expect((await getWith(one.server, `/events/${p.slug}/queue`, `mq_queue=${b}`)).body).toMatch(/data-position="?[^>]*>2</);
     one.clock.advance(MINUTE);

@@ -1,22 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pollQueue, type QueueStatus, queuePath } from '../../app/waitingRoom.ts';
-import { VISITOR_ID } from '../../domain/waitingRoom.ts';
+import type { AppDeps } from '../../app/deps.ts';
+import { issuedVisitorId, newVisitorId, pollQueue, type QueueStatus, queuePath } from '../../app/waitingRoom.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { COOKIES, cookieOptions } from '../cookies.ts';
 import { ErrorPage, Layout } from '../layout.tsx';
 import { html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
 
-/** The visitor's waiting-room id (their cookie), or null when absent or malformed. */
-export function visitorOf(req: FastifyRequest): string | null {
-  const v = req.cookies[COOKIES.queueVisitor.name];
-  return v && VISITOR_ID.test(v) ? v : null;
+/** The visitor's waiting-room id (their cookie), or null when absent or not one the box office issued. */
+export function visitorOf(deps: AppDeps, req: FastifyRequest): string | null {
+  return issuedVisitorId(deps, req.cookies[COOKIES.queueVisitor.name]);
 }
 
 /** What the gate needs from a request: the visitor's id and admission token, both from their cookies. */
-export function visitOf(req: FastifyRequest): { visitorId: string | null; token: string | null } {
-  return { visitorId: visitorOf(req), token: req.cookies[COOKIES.queueAdmission.name] ?? null };
+export function visitOf(deps: AppDeps, req: FastifyRequest): { visitorId: string | null; token: string | null } {
+  return { visitorId: visitorOf(deps, req), token: req.cookies[COOKIES.queueAdmission.name] ?? null };
 }
 
 /**
@@ -29,20 +27,29 @@ export function registerWaitingRoomRoutes(app: FastifyInstance, w: WebDeps): voi
   const deps = w.app;
   const secure = w.session.secureCookies;
 
+  // Issues the visitor id (rate-limited per address in src/http/rateLimit.ts): the only way into a queue.
+  app.get<{ Params: { slug: string } }>('/events/:slug/queue/join', async (req, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    const slug = req.params.slug;
+    if (!(await deps.waitingRoom.room(slug))) return reply.redirect(`/events/${encodeURIComponent(slug)}`, 303);
+    if (!visitorOf(deps, req)) {
+      const expires = new Date(deps.clock.now().getTime() + COOKIES.queueVisitor.maxAgeSeconds * 1000);
+      reply.setCookie(COOKIES.queueVisitor.name, newVisitorId(deps), cookieOptions(COOKIES.queueVisitor, secure, expires));
+    }
+    return reply.redirect(`${queuePath(slug)}?c=1`, 303);
+  });
+
   app.get<{ Params: { slug: string }; Querystring: { c?: string; manual?: string } }>('/events/:slug/queue', async (req, reply) => {
     reply.header('Cache-Control', 'no-store');
     const slug = req.params.slug;
     const eventPath = `/events/${encodeURIComponent(slug)}`;
-    const visitorId = visitorOf(req);
+    const visitorId = visitorOf(deps, req);
     if (!visitorId) {
       // Nobody enters without the cookie that holds their place: a client that drops it would queue anew on every poll.
       if (req.query.c === '1') {
         return html(reply, <ErrorPage status={400} message="The waiting room keeps your place in a cookie, and your browser did not send it back. Allow cookies for this site, then open the event again." />, 400);
       }
-      if (!(await deps.waitingRoom.room(slug))) return reply.redirect(eventPath, 303);
-      const id = randomBytes(16).toString('base64url');
-      reply.setCookie(COOKIES.queueVisitor.name, id, cookieOptions(COOKIES.queueVisitor, secure, new Date(deps.clock.now().getTime() + COOKIES.queueVisitor.maxAgeSeconds * 1000)));
-      return reply.redirect(`${queuePath(slug)}?c=1`, 303);
+      return reply.redirect(`${queuePath(slug)}/join`, 303);
     }
     const status = await pollQueue(deps, slug, visitorId);
     if (status.kind === 'none') return reply.redirect(eventPath, 303);
