@@ -84,9 +84,14 @@ export async function requireAdmission(
   const settings = await deps.store.waitingRooms.forEvent(eventId);
   if (!settings?.enabled) return ok({ room: null });
   const room = roomOf(settings);
-  const cached = await deps.waitingRoom.room(room.eventSlug);
-  if (!cached || cached.opensAt.getTime() !== room.opensAt.getTime() || cached.rateFrom.getTime() !== room.rateFrom.getTime() || cached.perMinute !== room.perMinute) {
-    await deps.waitingRoom.putRoom(room);
+  try {
+    const cached = await deps.waitingRoom.room(room.eventSlug);
+    if (!cached || cached.opensAt.getTime() !== room.opensAt.getTime() || cached.rateFrom.getTime() !== room.rateFrom.getTime() || cached.perMinute !== room.perMinute) {
+      await deps.waitingRoom.putRoom(room);
+    }
+  } catch (err) {
+    // The gate decides from the database; a cache it cannot reach only delays the healing.
+    deps.log.warn({ eventId, err: String(err) }, 'waiting room cache unavailable');
   }
   if (!admissionValid(deps, eventId, visit.visitorId, visit.token)) {
     return fail('forbidden', 'This sale has a waiting room. Join the queue, and you can choose tickets when it is your turn.', { queue: queuePath(room.eventSlug) });

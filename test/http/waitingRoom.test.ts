@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newVisitorId } from '../../src/app/waitingRoom.ts';
 import { COOKIES } from '../../src/web/cookies.ts';
 import { producerWithEvent, TestClock, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -241,5 +242,40 @@ describe('waiting room in Redis across two instances', () => {
     const token = cookieOf(admitted, 'mq_admission')!;
     const hold = await postForm(two.server, `/events/${p.slug}/hold`, `mq_queue=${a}; mq_admission=${token}`, { performanceId: p.performance.id, [`q_${p.performance.ticketTypeIds[0]}`]: '1' });
     expect(hold.headers.location).toMatch(/^\/checkout\//);
+  });
+});
+
+/** Redis unreachable: polls answer 503 and retry by themselves; the gate still decides from the database. */
+describe('waiting room with Redis down', () => {
+  let tdb: TestDatabase;
+  let up: TestBoxOffice;
+  let down: TestBoxOffice;
+  let p: Producer;
+
+  beforeAll(async () => {
+    tdb = await freshDatabase('pglite');
+    up = await testBoxOffice(tdb.db);
+    p = await producerWithEvent(up);
+    const owner = await logInCookie(up.server, p.email, p.password);
+    const page = await getWith(up.server, `/dashboard/events/${p.event.eventId}/waiting-room`, owner);
+    expect((await postForm(up.server, `/dashboard/events/${p.event.eventId}/waiting-room`, owner, { csrf: csrfOf(page.body), enabled: 'yes', opensAt: '2027-03-01T13:00', perMinute: '5' })).statusCode).toBe(200);
+    // Nothing listens on port 1.
+    down = await testBoxOffice(tdb.db, { clock: up.clock, settings: { REDIS_URL: 'redis://127.0.0.1:1' } });
+  });
+  afterAll(async () => {
+    await down?.close();
+    await up?.close();
+    await tdb?.drop();
+  });
+
+  it('answers a poll with 503 and a retry, and still refuses a hold without admission', async () => {
+    const visitor = newVisitorId(down.deps);
+    const poll = await getWith(down.server, `/events/${p.slug}/queue`, `mq_queue=${visitor}`);
+    expect(poll.statusCode).toBe(503);
+    expect(poll.headers.refresh).toBe('20');
+    expect(poll.body).toContain('you keep your place');
+    const hold = await postForm(down.server, `/events/${p.slug}/hold`, null, { performanceId: p.performance.id, [`q_${p.performance.ticketTypeIds[0]}`]: '1' });
+    expect(hold.statusCode).toBe(303);
+    expect(hold.headers.location).toBe(`/events/${p.slug}/queue`);
   });
 });

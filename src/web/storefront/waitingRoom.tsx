@@ -51,7 +51,14 @@ export function registerWaitingRoomRoutes(app: FastifyInstance, w: WebDeps): voi
       }
       return reply.redirect(`${queuePath(slug)}/join`, 303);
     }
-    const status = await pollQueue(deps, slug, visitorId);
+    let status: QueueStatus;
+    try {
+      status = await pollQueue(deps, slug, visitorId);
+    } catch (err) {
+      req.log.error({ err }, 'waiting room queue unavailable');
+      reply.header('Refresh', String(deps.settings.waitingRoomRefreshSeconds));
+      return html(reply, <ErrorPage status={503} message="The waiting room is busy for a moment. This page tries again by itself, and you keep your place." />, 503);
+    }
     if (status.kind === 'none') return reply.redirect(eventPath, 303);
     if (status.kind === 'admitted') {
       reply.setCookie(COOKIES.queueAdmission.name, status.token, cookieOptions(COOKIES.queueAdmission, secure, status.expiresAt));
