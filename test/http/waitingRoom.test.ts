@@ -172,6 +172,10 @@ describe('waiting room routes', () => {
     const expired = await postForm(box.server, `/events/${p.slug}/hold`, both, holdBody());
     expect(expired.headers.location).toBe(`/events/${p.slug}/queue`);
     expect((await get(`/events/${p.slug}/queue`, me)).headers.location).toBe(`/events/${p.slug}`);
+    // Neither the visitor id nor the admission token reaches the logs.
+    expect(box.logs.lines.length).toBeGreaterThan(0);
+    expect(box.logs.text()).not.toContain(visitorId.split('.')[0]);
+    expect(box.logs.text()).not.toContain(token.split('.')[1]);
   });
 
   it('opens the gate at once when the producer turns the room off', async () => {
