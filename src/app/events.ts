@@ -94,7 +94,7 @@ export async function eventDetail(deps: AppDeps, user: SessionUser, eventId: str
 }
 
 async function slugFree(tx: Repos, slug: string, exceptEventId: string | null): Promise<Result<null>> {
-  return (await tx.eventAdmin.slugTaken(slug, exceptEventId)) ? invalid('slug', `The address "${slug}" is taken; choose another.`) : ok(null);
+  return (await tx.eventAdmin.slugTaken(slug, exceptEventId)) ? invalid('slug', `The address ${slug} is taken; choose another.`) : ok(null);
 }
 
 export async function createEvent(deps: AppDeps, user: SessionUser, input: EventFields): Promise<Result<{ id: string }>> {
