@@ -12,7 +12,8 @@ export interface EventFields {
   feePerTicketMinor: number; feePerOrderMinor: number; feeTaxRateBp: number;
 }
 export interface EventRecord extends EventFields { id: string; published: boolean; createdAt: Date }
-export interface EventListing extends EventRecord { performances: number; nextStartsAt: Date | null }
+/** An event in the producer's list, with how many of its performances are not cancelled. */
+export interface EventListing extends EventRecord { performances: number }
 
 export interface PerformanceRecord {
   id: string; eventId: string; eventTitle: string; venueId: string; venueName: string; timeZone: string;
@@ -40,7 +41,8 @@ export interface EventAdminRepo {
   lockEvent(producerId: string, eventId: string): Promise<EventRecord | null>;
   /** Slugs are unique across producers (they are the storefront's addresses). */
   slugTaken(slug: string, exceptEventId: string | null): Promise<boolean>;
-  insertEvent(producerId: string, id: string, e: EventFields, now: Date): Promise<void>;
+  /** False when the slug was taken meanwhile (nothing inserted). */
+  insertEvent(producerId: string, id: string, e: EventFields, now: Date): Promise<boolean>;
   updateEvent(producerId: string, eventId: string, e: EventFields): Promise<boolean>;
   setPublished(producerId: string, eventId: string, published: boolean): Promise<boolean>;
   /** Performances that start after `now`, are not cancelled, and have at least one ticket type. */

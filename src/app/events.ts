@@ -93,8 +93,10 @@ export async function eventDetail(deps: AppDeps, user: SessionUser, eventId: str
   return ok({ event, performances: await deps.store.eventAdmin.performances(user.producerId, eventId), venues: await deps.store.eventAdmin.venues(user.producerId) });
 }
 
+const slugTaken = (slug: string) => invalid('slug', `The address ${slug} is taken; choose another.`);
+
 async function slugFree(tx: Repos, slug: string, exceptEventId: string | null): Promise<Result<null>> {
-  return (await tx.eventAdmin.slugTaken(slug, exceptEventId)) ? invalid('slug', `The address ${slug} is taken; choose another.`) : ok(null);
+  return (await tx.eventAdmin.slugTaken(slug, exceptEventId)) ? slugTaken(slug) : ok(null);
 }
 
 export async function createEvent(deps: AppDeps, user: SessionUser, input: EventFields): Promise<Result<{ id: string }>> {
@@ -103,7 +105,7 @@ export async function createEvent(deps: AppDeps, user: SessionUser, input: Event
   return transact(deps.store, async (tx) => {
     const free = await slugFree(tx, input.slug, null);
     if (!free.ok) return free;
-    await tx.eventAdmin.insertEvent(user.producerId, id, input, deps.clock.now());
+    if (!(await tx.eventAdmin.insertEvent(user.producerId, id, input, deps.clock.now()))) return slugTaken(input.slug);
     return ok({ id });
   });
 }
@@ -145,7 +147,7 @@ export async function copyEvent(deps: AppDeps, user: SessionUser, eventId: strin
     const free = await slugFree(tx, newSlug, null);
     if (!free.ok) return free;
     const { id: _, published: __, createdAt: ___, ...fields } = source;
-    await tx.eventAdmin.insertEvent(user.producerId, id, { ...fields, slug: newSlug, title: `${source.title} (copy)`.slice(0, 200) }, deps.clock.now());
+    if (!(await tx.eventAdmin.insertEvent(user.producerId, id, { ...fields, slug: newSlug, title: `${source.title} (copy)`.slice(0, 200) }, deps.clock.now()))) return slugTaken(newSlug);
     for (const p of await tx.eventAdmin.performances(user.producerId, eventId)) {
       if (p.cancelledAt) continue;
       const copyId = randomUUID();

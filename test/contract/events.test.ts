@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addPerformances, addQuota, addTicketType, copyEvent, createEvent, createVenue, eventDetail, performanceDetail, previewPerformances, setEventPublished,
@@ -68,6 +69,13 @@ describe.each(DB_KINDS)('event management on %s', (kind) => {
     expect(await updateEvent(box.deps, owner, eventId, { ...FIELDS, slug: `tempest-${kind}`, feePerOrderMinor: 50 })).toMatchObject({ ok: true });
     const row = await box.db.selectFrom('events').where('id', '=', eventId).selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ producerId: a.producerId, published: false, feePerTicketMinor: 100, feePerOrderMinor: 50, feeTaxRateBp: 2000, title: 'The Tempest' });
+  });
+
+  it('inserts nothing, and throws nothing, for an address taken after the check (two producers racing for it)', async () => {
+    // The use case checks the address first; this is the insert that lost the race after that check.
+    const inserted = await box.deps.store.transaction(async (tx) => tx.eventAdmin.insertEvent(other.producerId, randomUUID(), { ...FIELDS, slug: `tempest-${kind}` }, box.clock.now()));
+    expect(inserted).toBe(false);
+    expect(await box.db.selectFrom('events').where('slug', '=', `tempest-${kind}`).select('producerId').execute()).toEqual([{ producerId: a.producerId }]);
   });
 
   it('refuses to publish an event with nothing to sell', async () => {

@@ -82,11 +82,10 @@ export function eventAdminRepo(db: Db): EventAdminRepo {
         .select((eb) => [
           ...eventColumns,
           eb.selectFrom('performances as pf').whereRef('pf.eventId', '=', 'e.id').where('pf.cancelledAt', 'is', null).select(sql<number>`count(*)::int`.as('n')).as('performances'),
-          eb.selectFrom('performances as pf').whereRef('pf.eventId', '=', 'e.id').where('pf.cancelledAt', 'is', null).select((x) => x.fn.min('pf.startsAt').as('m')).as('nextStartsAt'),
         ])
         .orderBy('e.createdAt', 'desc').orderBy('e.id')
         .execute();
-      return rows.map((r) => ({ ...r, performances: Number(r.performances ?? 0), nextStartsAt: r.nextStartsAt ? new Date(r.nextStartsAt) : null }));
+      return rows.map((r) => ({ ...r, performances: Number(r.performances ?? 0) }));
     },
     async event(producerId, eventId) {
       return ((await db.selectFrom('events as e').where('e.producerId', '=', producerId).where('e.id', '=', eventId).select(eventColumns).executeTakeFirst()) ?? null) as EventRecord | null;
@@ -100,7 +99,10 @@ export function eventAdminRepo(db: Db): EventAdminRepo {
       return (await q.executeTakeFirst()) !== undefined;
     },
     async insertEvent(producerId, id, e, now) {
-      await db.insertInto('events').values({ id, producerId, ...e, isDemo: false, published: false, createdAt: now }).execute();
+      // Two producers racing for one slug: the loser inserts nothing and is told the address is taken.
+      const r = await db.insertInto('events').values({ id, producerId, ...e, isDemo: false, published: false, createdAt: now })
+        .onConflict((oc) => oc.column('slug').doNothing()).returning('id').executeTakeFirst();
+      return r !== undefined;
     },
     async updateEvent(producerId, eventId, e) {
       const r = await db.updateTable('events').set(e).where('producerId', '=', producerId).where('id', '=', eventId).executeTakeFirst();
