@@ -3,6 +3,13 @@ import type { EventAdminRepo, EventRecord, PerformanceRecord, QuotaRecord, Ticke
 import type { Db } from '../connect.ts';
 
 /**
+ * ticket_types.capacity (not null, no default) until the quota-enforcing placeHold drops it: a new
+ * type starts at 0 and syncLegacyCapacity sets it from its quotas in the same transaction. Remove
+ * this, its one use, syncLegacyCapacity and the one call in src/app/events.ts (inventoryChanged) with the column.
+ */
+const LEGACY_CAPACITY = { capacity: 0 };
+
+/**
  * The producer's event management. Every read names the producer through the event (venues carry it
  * themselves); every update of a resource checks the producer in the same statement or just before
  * it in the same transaction, so another producer's id changes nothing.
@@ -154,8 +161,7 @@ export function eventAdminRepo(db: Db): EventAdminRepo {
     },
     async insertTicketType(id, performanceId, t, quotaIds) {
       const next = await db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).select(sql<number>`coalesce(max(sort) + 1, 0)::int`.as('s')).executeTakeFirstOrThrow();
-      // capacity is set from the quotas by syncLegacyCapacity once the links exist.
-      await db.insertInto('ticketTypes').values({ id, performanceId, ...t, capacity: 0, sort: Number(next.s) }).execute();
+      await db.insertInto('ticketTypes').values({ id, performanceId, ...t, ...LEGACY_CAPACITY, sort: Number(next.s) }).execute();
       await link(id, quotaIds);
     },
     async updateTicketType(producerId, ticketTypeId, t, quotaIds) {
