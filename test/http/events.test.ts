@@ -160,6 +160,31 @@ describe('event management pages', () => {
     expect(edit.body).toContain('value="2027-03-02T10:00"');
   });
 
+  it('edits a quota and a ticket type through their forms, refusing bad input with nothing changed', async () => {
+    const hall = await box.db.selectFrom('quotas').where('performanceId', '=', performanceId).where('name', '=', 'Hall').select(['id', 'capacity']).executeTakeFirstOrThrow();
+    const badQuota = await postForm(`/dashboard/performances/${performanceId}/quotas/${hall.id}`, { name: 'Hall', capacity: 'lots' });
+    expect(badQuota.statusCode).toBe(400);
+    expect(badQuota.body).toContain('The capacity is a whole number.');
+    expect((await box.db.selectFrom('quotas').where('id', '=', hall.id).select('capacity').executeTakeFirstOrThrow()).capacity).toBe(500);
+    expect((await postForm(`/dashboard/performances/${performanceId}/quotas/${hall.id}`, { name: 'Hall', capacity: '60' })).statusCode).toBe(303);
+    // The old capacity column follows the smallest quota of each type.
+    const capacities = async () => Object.fromEntries((await box.db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).select(['name', 'capacity']).execute()).map((r) => [r.name, r.capacity]));
+    expect(await capacities()).toEqual({ Adult: 60, Student: 60 });
+
+    const student = await box.db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).where('name', '=', 'Student').select('id').executeTakeFirstOrThrow();
+    const own = await box.db.selectFrom('quotas').where('performanceId', '=', performanceId).where('name', '=', 'Student').select('id').executeTakeFirstOrThrow();
+    const url = `/dashboard/performances/${performanceId}/ticket-types/${student.id}`;
+    const form = { name: 'Student', price: '10', currency: 'GBP', taxRate: '20', taxInclusive: 'yes', minPerOrder: '1', maxPerOrder: '4', salesOpens: '', salesCloses: '' };
+    const bad = await postForm(url, { ...form, minPerOrder: '5', quotaIds: [own.id] });
+    expect(bad.statusCode).toBe(400);
+    expect(fieldError(bad.body, 'maxPerOrder')).toBe('The most per order cannot be fewer than the fewest per order.');
+    expect((await box.db.selectFrom('ticketTypes').where('id', '=', student.id).select('priceMinor').executeTakeFirstOrThrow()).priceMinor).toBe(1250);
+    // Drawing on its own quota only now.
+    expect((await postForm(url, { ...form, quotaIds: [own.id] })).statusCode).toBe(303);
+    expect(await box.db.selectFrom('ticketTypes').where('id', '=', student.id).select(['priceMinor', 'maxPerOrder', 'capacity']).executeTakeFirstOrThrow()).toEqual({ priceMinor: 1000, maxPerOrder: 4, capacity: 100 });
+    expect(await box.db.selectFrom('ticketTypeQuotas').where('ticketTypeId', '=', student.id).select('quotaId').execute()).toEqual([{ quotaId: own.id }]);
+  });
+
   it('publishes the event, which the storefront then shows, and copies it as a new unpublished event', async () => {
     const publish = await postForm(`/dashboard/events/${eventId}/publish`, { published: 'yes' });
     expect(publish.statusCode).toBe(303);
