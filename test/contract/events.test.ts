@@ -199,4 +199,16 @@ describe.each(DB_KINDS)('event management on %s', (kind) => {
     expect(await setEventPublished(box.deps, viewer, eventId, true)).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await createVenue(box.deps, viewer, { name: 'X', address: '', timeZone: 'Europe/London' })).toMatchObject({ ok: false, code: 'forbidden' });
   });
+
+  it("moves a copied ticket type's sales window with the performance's start", async () => {
+    // Sales close a day before the first performance (18 March, 19:30 GMT).
+    const early = await addTicketType(box.deps, owner, firstId, ticketType({ name: 'Early', quotaIds: [hallId], salesClosesLocal: '2027-03-17T19:30' }));
+    if (!early.ok) throw new Error(early.message);
+    const added = await addPerformances(box.deps, owner, eventId, { venueId, plan: { kind: 'once', date: '2027-05-20', time: '19:30' }, template: firstId });
+    if (!added.ok) throw new Error(added.message);
+    const d = await performanceDetail(box.deps, owner, added.value.ids[0]!);
+    if (!d.ok) throw new Error(d.message);
+    expect(d.value.performance.startsAt.toISOString()).toBe('2027-05-20T18:30:00.000Z');
+    expect(d.value.ticketTypes.find((t) => t.name === 'Early')?.salesClosesAt?.toISOString()).toBe('2027-05-19T18:30:00.000Z');
+  });
 });
