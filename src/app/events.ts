@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { may } from '../domain/policy.ts';
 import { MAX_SERIES, seriesDates } from '../domain/series.ts';
-import { isValidTimeZone, zonedTimeToUtc } from '../domain/time.ts';
+import { isVenueTimeZone, zonedTimeToUtc } from '../domain/time.ts';
 import type { AppDeps } from './deps.ts';
 import type {
   EventFields, EventListing, EventRecord, PerformanceRecord, QuotaFields, QuotaRecord, Repos, SessionUser, TicketTypeFields, TicketTypeRecord, VenueFields, VenueRecord,
@@ -53,7 +53,7 @@ export async function venue(deps: AppDeps, user: SessionUser, venueId: string): 
 }
 
 function checkVenue(v: VenueFields): Result<VenueFields> {
-  if (!isValidTimeZone(v.timeZone) || !v.timeZone.includes('/')) return invalid('timeZone', 'Choose a time zone like Europe/London (an IANA name).');
+  if (!isVenueTimeZone(v.timeZone)) return invalid('timeZone', 'Choose a time zone like Europe/London (an IANA name).');
   // Intl answers with the canonical spelling ("europe/london" → "Europe/London").
   return ok({ ...v, timeZone: new Intl.DateTimeFormat('en', { timeZone: v.timeZone }).resolvedOptions().timeZone });
 }

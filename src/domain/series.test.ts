@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minorToDecimal, parseMinor } from './money.ts';
 import { seriesDates } from './series.ts';
-import { wallClock, zonedTimeToUtc } from './time.ts';
+import { isVenueTimeZone, wallClock, zonedTimeToUtc } from './time.ts';
 
 describe('zonedTimeToUtc', () => {
   it('reads a wall-clock time in the zone, on both sides of a clock change', () => {
@@ -19,6 +19,10 @@ describe('zonedTimeToUtc', () => {
     expect(zonedTimeToUtc('2027-02-30', '19:30', 'Europe/London')).toBeNull();
     expect(zonedTimeToUtc('2027-02-01', '25:00', 'Europe/London')).toBeNull();
     expect(zonedTimeToUtc('2027-02-01', '19:30', 'Mars/Olympus')).toBeNull();
+  });
+  it('takes IANA region names and UTC as venue zones, not abbreviations or offsets', () => {
+    expect(['Europe/London', 'America/Argentina/Salta', 'Etc/GMT+1', 'UTC'].map(isVenueTimeZone)).toEqual([true, true, true, true]);
+    expect(['EST', '+01:00', 'Europe/Atlantis', '', 'europe/london '].map(isVenueTimeZone)).toEqual([false, false, false, false, false]);
   });
   it('is the inverse of wallClock', () => {
     const at = zonedTimeToUtc('2027-10-31', '19:30', 'Europe/Berlin')!;

@@ -69,3 +69,8 @@ export function zonedTimeToUtc(date: string, time: string, timeZone: string): Da
     .sort((a, b) => a - b);
   return candidates.length === 0 ? null : new Date(candidates[0]!);
 }
+
+/** A zone a venue may have: an IANA region name (Europe/London, America/Argentina/Salta) or UTC; not an abbreviation (EST) or an offset (+01:00). */
+export function isVenueTimeZone(tz: string): boolean {
+  return (tz === 'UTC' || /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(tz)) && isValidTimeZone(tz);
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Failure } from '../../domain/errors.ts';
 import { parseMinor } from '../../domain/money.ts';
-import { isValidTimeZone } from '../../domain/time.ts';
+import { isVenueTimeZone } from '../../domain/time.ts';
 
 /**
  * The zod schemas of the event management forms (issue 6 §2). Every field's name is the form
@@ -57,7 +57,7 @@ export const slug = z.string({ message: 'Enter the web address.' }).trim().toLow
 export const venueForm = z.object({
   name: text('venue name', 200),
   address: optionalText('address', 500),
-  timeZone: z.string({ message: 'Choose the time zone.' }).trim().refine((v) => v.includes('/') && isValidTimeZone(v), 'Choose a time zone like Europe/London (an IANA name).'),
+  timeZone: z.string({ message: 'Choose the time zone.' }).trim().refine(isVenueTimeZone, 'Choose a time zone like Europe/London (an IANA name).'),
 });
 
 export const eventForm = z.object({
