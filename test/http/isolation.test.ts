@@ -36,15 +36,18 @@ type Expectation =
   | { own: 200 }
   /** B's own account (no resource of anyone else in the request): anything but an error or a log-in redirect, and none of A's data. */
   | { self: true }
-  /** B's own new resource (no id of A's in the request): a 303 to an address starting with this. */
-  | { created: string }
-  /** B's own request refused for its input (e.g. A's public event address as B's new one): this status. */
-  | { invalid: 400 }
   /** The door's JSON scan: 200 with a verdict that says nothing about A's ticket. */
   | { verdict: readonly string[] };
 
 /** `echoes`: what B typed into a search, which the page shows back in its search box; the other secrets must still be absent. */
-interface Probe { url: string; body?: Record<string, string>; json?: unknown; expect: Expectation; echoes?: string }
+interface Probe { url: string; body?: Record<string, string>; json?: unknown; expect: Expectation | OwnCreation; echoes?: string }
+
+/** For routes that create (event management): what B's own request gets, with no id of A's in it. */
+type OwnCreation =
+  /** B's own new resource: a 303 to an address starting with this. */
+  | { created: string }
+  /** B's own request refused for its input (e.g. A's public event address as B's new one): this status. */
+  | { invalid: 400 };
 type Rule = (a: AIds) => Probe[];
 
 const EVENT_FORM = { title: 'Probe', description: '', feePerTicket: '0', feePerOrder: '0', feeTaxRate: '0' };
