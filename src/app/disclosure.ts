@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  DISCLOSURE_FIELDS, type DisclosureField, type DisclosureKind, type DisclosureManifest, type DisclosureScope, FRAUD_AGENCY_FIELDS,
+  DISCLOSURE_FIELDS, DISCLOSURE_HOLD_DAYS, type DisclosureField, type DisclosureKind, type DisclosureManifest, type DisclosureScope, FRAUD_AGENCY_FIELDS,
   disclosurePackage, emailHash,
 } from '../domain/disclosure.ts';
 import { type Result, fail, ok } from '../domain/errors.ts';
@@ -61,7 +61,11 @@ export async function recordDisclosure(deps: AppDeps, staff: StaffMember, input:
   });
 }
 
-/** Approves or rejects a pending request; the administrator who recorded it cannot decide it. */
+/**
+ * Approves or rejects a pending request; the administrator who recorded it cannot decide it.
+ * Approval places a legal hold on every order in scope, in the same transaction, so that an erasure
+ * or the retention job cannot remove what the authority is owed before it is exported.
+ */
 export async function decideDisclosure(deps: AppDeps, staff: StaffMember, id: string, decision: { approve: boolean; note: string }): Promise<Result<null>> {
   const refused = adminOnly(staff);
   if (refused) return refused;
@@ -78,6 +82,17 @@ export async function decideDisclosure(deps: AppDeps, staff: StaffMember, id: st
       actorKind: 'platform_staff', actorId: staff.staffId, producerId: null, action: decision.approve ? 'disclosure.approve' : 'disclosure.reject',
       subject: `disclosure:${id}`, reason: note || (decision.approve ? 'approved' : 'rejected'), detail: { recordedBy: request.recordedBy }, at: now,
     });
+    if (decision.approve) {
+      const until = new Date(now.getTime() + DISCLOSURE_HOLD_DAYS * 86_400_000);
+      for (const o of await tx.disclosures.ordersInScope(request.scope)) {
+        const reason = `disclosure request ${id}`;
+        await tx.subjects.placeLegalHold({ id: randomUUID(), subjectRef: null, orderId: o.orderId, reason, placedBy: staff.staffId, createdAt: now, until });
+        await tx.audit.record({
+          actorKind: 'platform_staff', actorId: staff.staffId, producerId: o.producerId, action: 'legal_hold.place', subject: `order:${o.orderId}`,
+          reason, detail: { until: until.toISOString() }, at: now,
+        });
+      }
+    }
     return ok(null);
   });
 }

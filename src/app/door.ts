@@ -8,6 +8,11 @@ export function doorPerformances(deps: AppDeps, user: SessionUser): Promise<Door
   return deps.store.accounts.doorPerformances(user.producerId, deps.clock.now());
 }
 
+/** One of the producer's performances open at the door, or null: another producer's is never one. */
+export async function doorPerformance(deps: AppDeps, user: SessionUser, performanceId: string): Promise<DoorPerformance | null> {
+  return (await doorPerformances(deps, user)).find((p) => p.id === performanceId) ?? null;
+}
+
 /**
  * One scan at the door of `performanceId`. The code's signature is checked with the producer's
  * public key first; only a genuine code reaches the database, and a valid one is checked in.

@@ -1,3 +1,4 @@
+import type { EventAdminRepo } from './eventPorts.ts';
 import type { KeyObject } from 'node:crypto';
 import type { OrderStatus } from '../domain/order.ts';
 import type { PaymentStatus } from '../domain/payment.ts';
@@ -76,6 +77,8 @@ export interface TicketForDoor {
 export interface UserRecord { id: string; producerId: string; email: string; name: string; role: string; passwordHash: string }
 export interface SessionUser { userId: string; producerId: string; producerName: string; name: string; role: string }
 export interface DoorPerformance { id: string; eventTitle: string; startsAt: Date; timeZone: string; cancelledAt: Date | null }
+
+export type * from './eventPorts.ts';
 
 // ---------- repositories (each bound to one transaction or to the pool) ----------
 
@@ -335,6 +338,7 @@ export interface Repos {
   sales: SalesRepo;
   credentials: CredentialRepo;
   waitingRooms: WaitingRoomRepo;
+  eventAdmin: EventAdminRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------

@@ -105,14 +105,14 @@ export interface WaitingRoomForm { enabled: boolean; opensAt: Date; perMinute: n
 
 /** The producer's events, each with its waiting room (null when it never had one). */
 export async function waitingRoomsOverview(deps: AppDeps, user: SessionUser): Promise<Result<{ event: ProducerEvent; room: WaitingRoomSettings | null }[]>> {
-  if (!may(user.role, 'sales.configure')) return fail('forbidden', 'Your role cannot change how sales run.');
+  if (!may(user.role, 'events.manage')) return fail('forbidden', 'Your role cannot change how sales run.');
   const [events, rooms] = await Promise.all([deps.store.attendees.eventsOf(user.producerId), deps.store.waitingRooms.ofProducer(user.producerId)]);
   return ok(events.map((event) => ({ event, room: rooms.find((r) => r.eventId === event.id) ?? null })));
 }
 
 /** The producer's own event and its waiting room settings (null before any were saved). */
 export async function waitingRoomSettings(deps: AppDeps, user: SessionUser, eventId: string): Promise<Result<{ event: ProducerEvent; settings: WaitingRoomSettings | null }>> {
-  if (!may(user.role, 'sales.configure')) return fail('forbidden', 'Your role cannot change how sales run.');
+  if (!may(user.role, 'events.manage')) return fail('forbidden', 'Your role cannot change how sales run.');
   const event = await deps.store.attendees.eventOf(user.producerId, eventId);
   if (!event) return fail('not_found', 'There is no such event.');
   const settings = await deps.store.waitingRooms.forEvent(eventId);

@@ -30,6 +30,12 @@ export interface DisclosureScope {
   to: Date;
 }
 
+/**
+ * How long an approved request keeps its subjects' orders from erasure and retention (a legal hold
+ * placed with the approval): long enough to export and for the authority to follow up.
+ */
+export const DISCLOSURE_HOLD_DAYS = 180;
+
 export function emailHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }

@@ -2,7 +2,7 @@
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
 export type Action =
   | 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename'
-  | 'buyers.email' | 'sales.read' | 'sales.configure';
+  | 'buyers.email' | 'sales.read' | 'events.read' | 'events.manage';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -15,8 +15,9 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'buyers.email': ['owner', 'admin'],
   // Counts only, no buyer data: viewers may watch sales; door staff only scan.
   'sales.read': ['owner', 'admin', 'box_office', 'viewer'],
-  // How an on-sale runs (the waiting room): those who run the business.
-  'sales.configure': ['owner', 'admin'],
+  // Events, venues, performances, ticket types and quotas: everyone on the team sees them; owners and admins change them.
+  'events.read': ['owner', 'admin', 'box_office', 'door', 'viewer'],
+  'events.manage': ['owner', 'admin'],
 };
 
 export function may(role: string, action: Action): boolean {

@@ -36,30 +36,41 @@ export function localTimeWithOffset(at: Date, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${offset}`;
 }
 
-/** The wall-clock parts of an instant in a zone, as a UTC timestamp (used to find the zone's offset). */
-function wallClockAsUtc(at: Date, timeZone: string): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at).map((x) => [x.type, x.value]),
-  );
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+/** The wall-clock date and time of `at` in `timeZone`: "YYYY-MM-DD" and "HH:MM" (the value of a date and a time input). */
+export function wallClock(at: Date, timeZone: string): { date: string; time: string } {
+  const local = localTimeWithOffset(at, timeZone);
+  return { date: local.slice(0, 10), time: local.slice(11, 16) };
 }
 
-/** An instant as a `datetime-local` form value ("2027-03-31T19:30") in the zone. */
-export function toLocalInput(at: Date, timeZone: string): string {
-  return new Date(wallClockAsUtc(at, timeZone)).toISOString().slice(0, 16);
+/** How far `timeZone`'s wall clock is ahead of UTC at `at`, in milliseconds. */
+function offsetAt(at: number, timeZone: string): number {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(at)).map((x) => [x.type, x.value]),
+  );
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return wall - Math.floor(at / 1000) * 1000;
 }
 
 /**
- * A `datetime-local` value ("2027-03-31T19:30") read in the zone, as an instant; null when it is
- * not such a value. A time that a clock change skips or repeats is read with one of the offsets around it.
+ * The UTC instant of a wall-clock time ("YYYY-MM-DD", "HH:MM") in `timeZone`, or null when that time
+ * does not exist there (it falls in the hour the clocks skip in spring). A time that happens twice
+ * (the hour repeated in autumn) is its first occurrence, the one still on summer time.
  */
-export function fromLocalInput(value: string, timeZone: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value.trim());
-  if (!m) return null;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
-  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 16) !== value.trim()) return null;
-  // Guess with the offset at the wall time read as UTC, then correct once with the offset at the guess.
-  const guess = wall - (wallClockAsUtc(new Date(wall), timeZone) - wall);
-  return new Date(wall - (wallClockAsUtc(new Date(guess), timeZone) - guess));
+export function zonedTimeToUtc(date: string, time: string, timeZone: string): Date | null {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const t = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!d || !t || !isValidTimeZone(timeZone)) return null;
+  const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
+  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 16) !== `${date}T${time}`) return null;
+  // The offsets a day before and after cover both sides of any change; the earlier instant that reads back as the wall time wins.
+  const candidates = [wall - offsetAt(wall - 86_400_000, timeZone), wall - offsetAt(wall + 86_400_000, timeZone), wall - offsetAt(wall, timeZone)]
+    .filter((c) => c + offsetAt(c, timeZone) === wall)
+    .sort((a, b) => a - b);
+  return candidates.length === 0 ? null : new Date(candidates[0]!);
+}
+
+/** A zone a venue may have: an IANA region name (Europe/London, America/Argentina/Salta) or UTC; not an abbreviation (EST) or an offset (+01:00). */
+export function isVenueTimeZone(tz: string): boolean {
+  return (tz === 'UTC' || /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(tz)) && isValidTimeZone(tz);
 }

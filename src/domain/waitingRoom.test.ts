@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { fromLocalInput, toLocalInput } from './time.ts';
 import { admittedCount, aheadOf, estimatedWaitMinutes, isAdmitted, queueKey, repace } from './waitingRoom.ts';
 
 const opensAt = new Date('2027-03-01T10:00:00Z');
@@ -47,16 +46,5 @@ describe('waiting room pace', () => {
   it('starts a new queue for a new opening time only', () => {
     expect(queueKey({ eventId: 'e', opensAt })).toBe(queueKey({ eventId: 'e', opensAt: new Date(opensAt) }));
     expect(queueKey({ eventId: 'e', opensAt })).not.toBe(queueKey({ eventId: 'e', opensAt: at(60) }));
-  });
-});
-
-describe('datetime-local values in a zone', () => {
-  it('reads a wall-clock time in the zone, across summer time, and refuses what is not a date and time', () => {
-    expect(fromLocalInput('2027-01-31T19:30', 'Europe/London')?.toISOString()).toBe('2027-01-31T19:30:00.000Z');
-    expect(fromLocalInput('2027-07-31T19:30', 'Europe/London')?.toISOString()).toBe('2027-07-31T18:30:00.000Z');
-    expect(fromLocalInput('2027-06-01T09:00', 'America/New_York')?.toISOString()).toBe('2027-06-01T13:00:00.000Z');
-    expect(fromLocalInput('2027-02-30T09:00', 'UTC')).toBeNull();
-    expect(fromLocalInput('tomorrow', 'UTC')).toBeNull();
-    expect(toLocalInput(new Date('2027-07-31T18:30:00Z'), 'Europe/London')).toBe('2027-07-31T19:30');
   });
 });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps.ts';
-import { scanTicket } from '../app/door.ts';
+import { doorPerformance, scanTicket } from '../app/door.ts';
 import { fail } from '../domain/errors.ts';
 import { may } from '../domain/policy.ts';
 import type { SessionSupport } from '../web/session.ts';
@@ -27,6 +27,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: AppDeps, session: 
     }
     const body = scanRequest.safeParse(req.body);
     if (!body.success) return sendApiFailure(reply, fail('invalid_input', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')));
+    if (!(await doorPerformance(deps, s.user, body.data.performanceId))) return sendApiFailure(reply, fail('not_found', 'Choose one of your performances.'));
     const verdict = await scanTicket(deps, s.user, body.data);
     return { verdict };
   });

@@ -31,6 +31,7 @@ export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer
               {props.viewer ? (
                 <>
                   <li><a href="/dashboard">Orders</a></li>
+                  <li><a href="/dashboard/events">Events</a></li>
                   <li><a href="/door">Door</a></li>
                   <li><a href="/dashboard/security">Security</a></li>
                   <li>

@@ -16,6 +16,7 @@ import type { Asset } from './assets.ts';
 import { LoginPage } from './dashboard/pages.tsx';
 import { registerAdminRoutes } from './admin/routes.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
+import { registerEventRoutes } from './dashboard/eventsRoutes.tsx';
 import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
 import { registerSecurityRoutes } from './dashboard/securityRoutes.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
@@ -232,6 +233,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   });
 
   registerDashboardRoutes(app, w);
+  registerEventRoutes(app, w);
   registerMailingRoutes(app, w);
   registerUnsubscribeRoutes(app, w);
   registerSecurityRoutes(app, w);

@@ -7,8 +7,9 @@ import { dispatchMails } from '../../src/app/mail.ts';
 import { confirmPaymentReturn } from '../../src/app/payments.ts';
 import type { StaffMember } from '../../src/app/ports.ts';
 import { createStaff, staffLogIn, staffSession } from '../../src/app/staff.ts';
+import { eraseByEmail } from '../../src/app/subjects.ts';
 import { openSupportRequest, requestSupport, supportLookup } from '../../src/app/support.ts';
-import { emailHash } from '../../src/domain/disclosure.ts';
+import { DISCLOSURE_HOLD_DAYS, emailHash } from '../../src/domain/disclosure.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { checkoutAndSettle } from '../support/buy.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -105,10 +106,11 @@ describe.each(DB_KINDS)('disclosure and support on %s', (kind) => {
     // Every step is in the audit trail, and the export's entries carry the package's hash.
     const added = await auditSince(start);
     expect(added.map((e) => e.action)).toEqual([
-      'disclosure.record', 'disclosure.approve', 'disclosure.export',
+      'disclosure.record', 'disclosure.approve', ...named.map(() => 'legal_hold.place'), 'disclosure.export',
       ...named.flatMap(() => ['disclosure.export.order', 'disclosure.notify']),
     ]);
-    expect(added.map((e) => e.actorId)).toEqual([adminA.staffId, adminB.staffId, ...Array(7).fill(adminA.staffId)]);
+    expect(added.map((e) => e.actorId)).toEqual([adminA.staffId, ...Array(4).fill(adminB.staffId), ...Array(7).fill(adminA.staffId)]);
+    expect(added.filter((e) => e.action === 'legal_hold.place').map((e) => e.subject).sort()).toEqual(named.map((o) => `order:${o.id}`).sort());
     expect(added.filter((e) => e.action === 'disclosure.export.order').map((e) => e.subject).sort()).toEqual(named.map((o) => `order:${o.id}`).sort());
     for (const e of added.filter((x) => x.action.startsWith('disclosure.export'))) expect(JSON.parse(e.detail).sha256).toBe(pkg.value.sha256);
     expect(JSON.stringify(added)).not.toMatch(/suspect@|Suspect One/i);
@@ -125,6 +127,24 @@ describe.each(DB_KINDS)('disclosure and support on %s', (kind) => {
     expect(again.ok).toBe(true);
     await dispatchMails(box.deps);
     expect(await tdb.db.selectFrom('devOutbox').where('subject', 'like', 'Data about your order%').select('id').execute()).toHaveLength(3);
+  });
+
+  it('an approved request holds its orders: the buyer cannot erase them before the authority has them; a rejected one holds nothing', async () => {
+    const recorded = await recordDisclosure(box.deps, adminA, request({ orderIds: [], emails: ['bystander@example.org'] }));
+    if (!recorded.ok) throw new Error(recorded.message);
+    const bystander = orders[1]!;
+    const holdsOf = () => box.db.selectFrom('legalHolds').where('orderId', '=', bystander.id).select(['reason', 'until']).execute();
+    expect(await holdsOf()).toEqual([]);
+    expect(await decideDisclosure(box.deps, adminB, recorded.value.id, { approve: true, note: 'Order checked' })).toEqual({ ok: true, value: null });
+    expect(await holdsOf()).toEqual([{ reason: `disclosure request ${recorded.value.id}`, until: new Date(box.clock.now().getTime() + DISCLOSURE_HOLD_DAYS * day) }]);
+    const erased = await eraseByEmail(box.deps, 'Bystander@example.org', { actorKind: 'buyer', actorId: null, reason: 'the buyer asked for erasure' });
+    expect(erased).toMatchObject({ ok: false, code: 'legal_hold' });
+    expect((await box.deps.store.orders.byId(bystander.id))!.buyerEmail).toBe(bystander.email);
+
+    const rejected = await recordDisclosure(box.deps, adminA, request({ orderIds: [orders[0]!.id], emails: [] }));
+    if (!rejected.ok) throw new Error(rejected.message);
+    await decideDisclosure(box.deps, adminB, rejected.value.id, { approve: false, note: 'No basis' });
+    expect(await box.db.selectFrom('legalHolds').where('reason', '=', `disclosure request ${rejected.value.id}`).select('id').execute()).toEqual([]);
   });
 
   it('keeps to the dates, tells nobody when the request forbids it, and never exports a rejected request', async () => {

@@ -1,51 +1,26 @@
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpMailer } from '../../src/adapters/mail/smtp.ts';
 import { dispatchMailings, mailingProgress, previewMailing, startMailing } from '../../src/app/mailings.ts';
 import type { SessionUser } from '../../src/app/ports.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
-import { freePort } from '../support/browser.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { buy, type Producer, staff } from '../support/subjects.ts';
-
-interface Received { to: string; subject: string; text: string; headers: Map<string, unknown>; raw: string }
+import { type SmtpInbox, startSmtpInbox } from '../support/smtpInbox.ts';
 
 /** Issue 6 §6: mailings to buyers through a real local SMTP server (smtp-server), parsed with mailparser. */
 describe.each(DB_KINDS)('emailing buyers on %s', (kind) => {
   let tdb: TestDatabase;
   let box: TestBoxOffice;
-  let server: SMTPServer;
-  let down = false;
-  const inbox: Received[] = [];
+  let smtp: SmtpInbox;
   let a: Producer;
   let b: Producer;
   let owner: SessionUser;
-  const ours = (subject: string) => inbox.filter((m) => m.subject === subject);
+  const ours = (subject: string) => smtp.mails.filter((m) => m.subject === subject);
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-      onRcptTo(_addr, _session, cb) {
-        if (down) return cb(Object.assign(new Error('try later'), { responseCode: 451 }));
-        cb();
-      },
-      onData(stream, _session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', async () => {
-          const raw = Buffer.concat(chunks);
-          const p = await simpleParser(raw);
-          const to = Array.isArray(p.to) ? p.to[0]!.text : (p.to?.text ?? '');
-          inbox.push({ to, subject: p.subject ?? '', text: p.text ?? '', headers: p.headers, raw: raw.toString('utf8') });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    smtp = await startSmtpInbox();
     tdb = await freshDatabase(kind);
-    const mailer = smtpMailer(`smtp://127.0.0.1:${port}?ignoreTLS=true`, 'Marquee <box@marquee.test>');
+    const mailer = smtpMailer(smtp.url, 'Marquee <box@marquee.test>');
     box = await testBoxOffice(tdb.db, { overrides: { mailer } });
     a = await producerWithEvent(box);
     b = await producerWithEvent(box);
@@ -61,7 +36,7 @@ describe.each(DB_KINDS)('emailing buyers on %s', (kind) => {
   afterAll(async () => {
     await box?.close();
     await tdb?.drop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('sends an update once to every paid buyer of the event, with RFC 8058 headers, and a POST to the link unsubscribes at once', async () => {
@@ -108,7 +83,7 @@ describe.each(DB_KINDS)('emailing buyers on %s', (kind) => {
     await dispatchMailings(box.deps);
     const got = ours('New season');
     expect(got.map((m) => m.to)).toEqual(['ann@example.org']);
-    expect(inbox.some((m) => m.to === 'carol@example.org' && m.subject !== '' && !m.subject.includes('tickets'))).toBe(false);
+    expect(smtp.mails.some((m) => m.to === 'carol@example.org' && m.subject !== '' && !m.subject.includes('tickets'))).toBe(false);
     const url = /https?:\/\/[^"<>\s]+\/unsubscribe\/[A-Za-z0-9_-]+/.exec(got[0]!.text)![0];
     expect((await box.server.inject({ method: 'POST', url: new URL(url).pathname })).statusCode).toBe(200);
     const consent = await box.db.selectFrom('orders').select('marketingConsent').where('producerId', '=', a.producerId).where('marketingConsent', '=', true).execute();
@@ -122,14 +97,14 @@ describe.each(DB_KINDS)('emailing buyers on %s', (kind) => {
     await buy(box, c, { buyerName: 'Eve', buyerEmail: 'eve@example.org', marketingConsent: false }, 1);
     await buy(box, c, { buyerName: 'Fay', buyerEmail: 'fay@example.org', marketingConsent: false }, 1);
     const cOwner = await staff(box, c);
-    down = true;
+    smtp.refuse(true);
     const r = await startMailing(box.deps, cOwner, { subject: 'Cancelled', body: 'Sorry.', kind: 'update', eventId: c.event.eventId });
     if (!r.ok) throw new Error(r.message);
     await dispatchMailings(box.deps);
     let p = await mailingProgress(box.deps, cOwner, r.value.id);
     expect(p.ok && [p.value.status, p.value.sent, p.value.failedAttempts]).toEqual(['sending', 0, 2]);
     expect(ours('Cancelled')).toHaveLength(0);
-    down = false;
+    smtp.refuse(false);
     await dispatchMailings(box.deps);
     p = await mailingProgress(box.deps, cOwner, r.value.id);
     expect(p.ok && [p.value.status, p.value.sent, p.value.failed]).toEqual(['done', 2, 0]);

@@ -7,6 +7,7 @@ import { createStaff } from '../../src/app/staff.ts';
 import { TEST_CARDS } from '../../src/adapters/payments/testProvider.ts';
 import { producerWithEvent, type TestBoxOffice } from '../support/boxOffice.ts';
 import { type BrowserBoxOffice, startBrowserBoxOffice } from '../support/browserBoxOffice.ts';
+import { createPublishedEventThroughPages } from '../support/eventAdmin.ts';
 
 /** Where the test serves axe-core: our own origin, so the pages' strict CSP (script-src 'self' 'nonce-…') lets it run. */
 const AXE_PATH = '/__test/axe.js';
@@ -230,6 +231,16 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await staff.getByRole('button', { name: 'Set up two-factor log-in' }).click();
     await expect.poll(() => staff.getByRole('img', { name: /QR code to add Marquee/ }).count()).toBe(1);
     await check(staff, 'security, two-factor set-up with its QR code');
+    // Event management (issue 6 §2): the producer's story through the pages, each page checked, then the error states.
+    const made = await createPublishedEventThroughPages(staff, base, { title: 'Axe Night', slug: 'axe-night' }, check);
+    await staff.goto(`${base}/dashboard/events/new`);
+    await staff.getByRole('button', { name: 'Create the event' }).click();
+    await expect.poll(() => staff.locator('[aria-invalid="true"]').count()).toBeGreaterThan(1);
+    await check(staff, 'new event with field errors');
+    await staff.goto(`${base}/dashboard/performances/${made.performanceId}/ticket-types/new`);
+    await staff.getByRole('button', { name: 'Add the ticket type' }).click();
+    await expect.poll(() => staff.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+    await check(staff, 'new ticket type with field errors');
     await staff.goto(`${base}/login/forgot`);
     await check(staff, 'forgot your password');
 
@@ -252,7 +263,7 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await console_.goto(`${base}/admin/disclosures`);
     await check(console_, 'admin disclosures');
 
-    expect(visited).toHaveLength(33);
+    expect(visited).toHaveLength(42);
     expect(findings.map(format)).toEqual([]);
     expect(offOrigin).toEqual([]);
     expect(cspErrors).toEqual([]);

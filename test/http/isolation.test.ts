@@ -27,6 +27,7 @@ import { buy, staff } from '../support/subjects.ts';
 interface AIds {
   eventId: string; performanceId: string; orderId: string; orderCode: string; ticketId: string; ticketCode: string;
   mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string;
+  eventSlug: string; venueId: string; quotaId: string; ticketTypeId: string;
 }
 
 type Expectation =
@@ -35,13 +36,21 @@ type Expectation =
   /** B's own list, page or file: 200, and none of A's data on it. */
   | { own: 200 }
   /** B's own account (no resource of anyone else in the request): anything but an error or a log-in redirect, and none of A's data. */
-  | { self: true }
-  /** The door's JSON scan: 200 with a verdict that says nothing about A's ticket. */
-  | { verdict: readonly string[] };
+  | { self: true };
 
 /** `echoes`: what B typed into a search, which the page shows back in its search box; the other secrets must still be absent. */
-interface Probe { url: string; body?: Record<string, string>; json?: unknown; expect: Expectation; echoes?: string }
+interface Probe { url: string; body?: Record<string, string>; json?: unknown; expect: Expectation | OwnCreation; echoes?: string }
+
+/** For routes that create (event management): what B's own request gets, with no id of A's in it. */
+type OwnCreation =
+  /** B's own new resource: a 303 to an address starting with this. */
+  | { created: string }
+  /** B's own request refused for its input (e.g. A's public event address as B's new one): this status. */
+  | { invalid: 400 };
 type Rule = (a: AIds) => Probe[];
+
+const EVENT_FORM = { title: 'Probe', description: '', feePerTicket: '0', feePerOrder: '0', feeTaxRate: '0' };
+const TICKET_TYPE_FORM = { name: 'Stolen', price: '1', currency: 'GBP', taxRate: '0', minPerOrder: '1', maxPerOrder: '1', ownCapacity: '1' };
 
 /** Every producer-facing, staff-facing and API route: how to fill it with A's resources, and what B gets. */
 const RULES: Record<string, Rule> = {
@@ -79,6 +88,38 @@ const RULES: Record<string, Rule> = {
     { url: `/dashboard/events/${a.eventId}/waiting-room`, body: { opensAt: '2027-03-01T12:00', perMinute: '1' }, expect: { denied: 404 } },
     { url: `/dashboard/events/${a.eventId}/waiting-room`, body: { enabled: 'yes', opensAt: '2027-03-01T12:00', perMinute: '1' }, expect: { denied: 404 } },
   ],
+  // Event management (issue 6 §2).
+  'GET /dashboard/events': () => [{ url: '/dashboard/events', expect: { own: 200 } }],
+  'GET /dashboard/events/new': () => [{ url: '/dashboard/events/new', expect: { own: 200 } }],
+  'POST /dashboard/events': (a) => [
+    { url: '/dashboard/events', body: { ...EVENT_FORM, slug: a.eventSlug }, expect: { invalid: 400 } },
+    { url: '/dashboard/events', body: { ...EVENT_FORM, slug: 'b-own-probe-event' }, expect: { created: '/dashboard/events/' } },
+  ],
+  'GET /dashboard/events/:eventId': (a) => [{ url: `/dashboard/events/${a.eventId}`, expect: { denied: 404 } }],
+  'POST /dashboard/events/:eventId': (a) => [{ url: `/dashboard/events/${a.eventId}`, body: { ...EVENT_FORM, slug: 'hijacked-event' }, expect: { denied: 404 } }],
+  'POST /dashboard/events/:eventId/copy': (a) => [{ url: `/dashboard/events/${a.eventId}/copy`, body: { newSlug: 'stolen-copy' }, expect: { denied: 404 } }],
+  'POST /dashboard/events/:eventId/publish': (a) => [{ url: `/dashboard/events/${a.eventId}/publish`, body: { published: 'no' }, expect: { denied: 404 } }],
+  'GET /dashboard/events/:eventId/performances/new': (a) => [{ url: `/dashboard/events/${a.eventId}/performances/new`, expect: { denied: 404 } }],
+  'POST /dashboard/events/:eventId/performances': (a) => (['preview', 'create'] as const).map((action) => ({
+    url: `/dashboard/events/${a.eventId}/performances`, body: { venueId: a.venueId, kind: 'once', date: '2027-06-01', time: '19:30', template: 'first', action }, expect: { denied: 404 } as const,
+  })),
+  'GET /dashboard/performances/:id': (a) => [{ url: `/dashboard/performances/${a.performanceId}`, expect: { denied: 404 } }],
+  'POST /dashboard/performances/:id/quotas': (a) => [{ url: `/dashboard/performances/${a.performanceId}/quotas`, body: { name: 'Stolen', capacity: '1' }, expect: { denied: 404 } }],
+  'POST /dashboard/performances/:id/quotas/:quotaId': (a) => [
+    { url: `/dashboard/performances/${a.performanceId}/quotas/${a.quotaId}`, body: { name: 'Stolen', capacity: '0' }, expect: { denied: 404 } },
+  ],
+  'GET /dashboard/performances/:id/ticket-types/new': (a) => [{ url: `/dashboard/performances/${a.performanceId}/ticket-types/new`, expect: { denied: 404 } }],
+  'POST /dashboard/performances/:id/ticket-types': (a) => [
+    { url: `/dashboard/performances/${a.performanceId}/ticket-types`, body: { ...TICKET_TYPE_FORM, quotaIds: a.quotaId }, expect: { denied: 404 } },
+  ],
+  'GET /dashboard/performances/:id/ticket-types/:ticketTypeId': (a) => [{ url: `/dashboard/performances/${a.performanceId}/ticket-types/${a.ticketTypeId}`, expect: { denied: 404 } }],
+  'POST /dashboard/performances/:id/ticket-types/:ticketTypeId': (a) => [
+    { url: `/dashboard/performances/${a.performanceId}/ticket-types/${a.ticketTypeId}`, body: { ...TICKET_TYPE_FORM, quotaIds: a.quotaId }, expect: { denied: 404 } },
+  ],
+  'GET /dashboard/venues/new': () => [{ url: '/dashboard/venues/new', expect: { own: 200 } }],
+  'POST /dashboard/venues': () => [{ url: '/dashboard/venues', body: { name: 'B probe venue', address: '', timeZone: 'Europe/London' }, expect: { created: '/dashboard/venues/' } }],
+  'GET /dashboard/venues/:venueId': (a) => [{ url: `/dashboard/venues/${a.venueId}`, expect: { denied: 404 } }],
+  'POST /dashboard/venues/:venueId': (a) => [{ url: `/dashboard/venues/${a.venueId}`, body: { name: 'Hijacked venue', address: '', timeZone: 'Asia/Tokyo' }, expect: { denied: 404 } }],
   // The user's own two-factor set-up: no resource id in the request, so there is nothing of A's to point it at.
   'GET /dashboard/security': () => [{ url: '/dashboard/security', expect: { self: true } }],
   'POST /dashboard/security/totp': () => [{ url: '/dashboard/security/totp', body: {}, expect: { self: true } }],
@@ -90,8 +131,8 @@ const RULES: Record<string, Rule> = {
   ],
   'POST /door': (a) => [{ url: '/door', body: { performanceId: a.performanceId, code: a.ticketCode }, expect: { denied: 404 } }],
   'POST /api/door/scan': (a) => [
-    // B's key does not verify A's signature: the verdict names no ticket and no attendee, and nothing is checked in.
-    { url: '/api/door/scan', json: { performanceId: a.performanceId, code: a.ticketCode }, expect: { verdict: ['bad_signature', 'unknown'] } },
+    // A's performance is not one of B's: refused before any code is read, and nothing is checked in.
+    { url: '/api/door/scan', json: { performanceId: a.performanceId, code: a.ticketCode }, expect: { denied: 404 } },
   ],
   // The platform staff's console: a producer's session is refused, whatever it asks for.
   'GET /admin/support': () => [{ url: '/admin/support', expect: { denied: 403 } }],
@@ -230,6 +271,9 @@ describe('tenant isolation matrix', () => {
     a = {
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
+      eventSlug: pa.slug, venueId: (await box.db.selectFrom('performances').where('id', '=', pa.performance.id).select('venueId').executeTakeFirstOrThrow()).venueId,
+      // A seeded ticket type's own quota has the ticket type's id (migration 012).
+      quotaId: pa.performance.ticketTypeIds[0]!, ticketTypeId: pa.performance.ticketTypeIds[0]!,
     };
 
     const login = await box.server.inject({
@@ -262,6 +306,12 @@ describe('tenant isolation matrix', () => {
     disclosures: await box.db.selectFrom('disclosureRequests').select('id').orderBy('id').execute(),
     totpOfA: await box.db.selectFrom('userTotp').where('userId', '=', aUserId).select('userId').execute(),
     waitingRoom: await box.db.selectFrom('waitingRooms').where('eventId', '=', a.eventId).selectAll().executeTakeFirstOrThrow(),
+    eventsOfA: await box.db.selectFrom('events').where('producerId', '=', aProducerId).selectAll().orderBy('id').execute(),
+    venuesOfA: await box.db.selectFrom('venues').where('producerId', '=', aProducerId).selectAll().orderBy('id').execute(),
+    performancesOfA: await box.db.selectFrom('performances').where('eventId', '=', a.eventId).selectAll().orderBy('id').execute(),
+    quotasOfA: await box.db.selectFrom('quotas').where('performanceId', '=', a.performanceId).selectAll().orderBy('id').execute(),
+    ticketTypesOfA: await box.db.selectFrom('ticketTypes').where('performanceId', '=', a.performanceId).selectAll().orderBy('id').execute(),
+    linksOfA: await box.db.selectFrom('ticketTypeQuotas').where('quotaId', '=', a.quotaId).selectAll().execute(),
   });
 
   /** The response as text a person could read: an XLSX is unpacked into its cells. */
@@ -309,12 +359,10 @@ describe('tenant isolation matrix', () => {
         const e = probe.expect;
         if ('denied' in e && res.statusCode !== e.denied) failures.push(`${where}: expected ${e.denied}, got ${res.statusCode}`);
         if ('own' in e && res.statusCode !== 200) failures.push(`${where}: expected B's own 200, got ${res.statusCode}`);
+        if ('created' in e && (res.statusCode !== 303 || !location.startsWith(e.created))) failures.push(`${where}: expected a 303 to B's own ${e.created}…, got ${res.statusCode} ${location}`);
+        if ('invalid' in e && res.statusCode !== e.invalid) failures.push(`${where}: expected ${e.invalid}, got ${res.statusCode}`);
         if ('self' in e && (res.statusCode >= 500 || (res.statusCode >= 300 && res.statusCode < 400 && !location.startsWith('/dashboard/security')))) {
           failures.push(`${where}: expected B's own account page, got ${res.statusCode} ${location}`);
-        }
-        if ('verdict' in e) {
-          const kind = res.statusCode === 200 ? (res.json() as { verdict?: { kind?: string } }).verdict?.kind : undefined;
-          if (!kind || !e.verdict.includes(kind)) failures.push(`${where}: expected a verdict of ${e.verdict.join(' or ')}, got ${res.statusCode} ${res.body}`);
         }
         const text = await readable(res);
         for (const s of secrets) if (s !== probe.echoes && text.includes(s)) failures.push(`${where}: the response shows A's ${JSON.stringify(s)}`);
@@ -345,5 +393,11 @@ describe('tenant isolation matrix', () => {
     expect(mailing.statusCode).toBe(200);
     expect(mailing.body).toContain('A private update');
     expect((await get('/dashboard')).body).toContain(BUYER.email);
+    const event = await get(`/dashboard/events/${a.eventId}`);
+    expect(event.statusCode).toBe(200);
+    expect(event.body).toContain(a.eventSlug);
+    expect((await get(`/dashboard/performances/${a.performanceId}`)).statusCode).toBe(200);
+    expect((await get(`/dashboard/performances/${a.performanceId}/ticket-types/${a.ticketTypeId}`)).statusCode).toBe(200);
+    expect((await get(`/dashboard/venues/${a.venueId}`)).statusCode).toBe(200);
   });
 });

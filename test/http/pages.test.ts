@@ -175,6 +175,9 @@ describe('pages and endpoints', () => {
     const ok = await box.server.inject({ method: 'POST', url: '/api/door/scan', headers: { cookie }, payload: { performanceId: p.performance.id, code: 'garbage' } });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ verdict: { kind: 'unknown' } });
+    const notOurs = await box.server.inject({ method: 'POST', url: '/api/door/scan', headers: { cookie }, payload: { performanceId: '00000000-0000-4000-8000-000000000000', code: 'garbage' } });
+    expect(notOurs.statusCode).toBe(404);
+    expect(notOurs.json().error.message).toBe('Choose one of your performances.');
   });
 
   it("another producer's session sees none of this producer's orders", async () => {

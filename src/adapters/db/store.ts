@@ -19,6 +19,7 @@ import { mailingRepo } from './repos/mailings.ts';
 import { salesRepo } from './repos/sales.ts';
 import { credentialRepo } from './repos/credentials.ts';
 import { waitingRoomRepo } from './repos/waitingRooms.ts';
+import { eventAdminRepo } from './repos/eventAdmin.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -44,6 +45,7 @@ function repos(db: Db): Repos {
     sales: salesRepo(db),
     credentials: credentialRepo(db),
     waitingRooms: waitingRoomRepo(db),
+    eventAdmin: eventAdminRepo(db),
   };
 }
 

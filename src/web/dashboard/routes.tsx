@@ -45,7 +45,7 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
     const s = await requireUser(req, reply);
     if (!s) return reply;
     const query = orderSearchQuery.safeParse(req.query ?? {});
-    const common = { issues: await paymentIssues(deps, s.user), performances: await doorPerformances(deps, s.user), viewer: s.viewer, canExport: allowed(s, 'attendees.export'), canConfigureSales: allowed(s, 'sales.configure') };
+    const common = { issues: await paymentIssues(deps, s.user), performances: await doorPerformances(deps, s.user), viewer: s.viewer, canExport: allowed(s, 'attendees.export'), canConfigureSales: allowed(s, 'events.manage') };
     if (!query.success) return html(reply, <OrdersPage orders={[]} {...common} notice={null} errors={firstMessages(query.error)} />, 400);
     const q = query.data.q ?? '';
     if (q !== '') {

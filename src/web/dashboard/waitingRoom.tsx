@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ProducerEvent, WaitingRoomSettings } from '../../app/ports.ts';
 import { configureWaitingRoom, waitingRoomSettings, waitingRoomsOverview } from '../../app/waitingRoom.ts';
 import { MAX_PER_MINUTE, MIN_PER_MINUTE } from '../../domain/waitingRoom.ts';
-import { formatInZone, fromLocalInput, toLocalInput } from '../../domain/time.ts';
+import { formatInZone, wallClock, zonedTimeToUtc } from '../../domain/time.ts';
 import { statusOf } from '../../http/errors.ts';
 import { uuid } from '../forms.ts';
 import { ErrorPage, ErrorSummary, Layout, type Viewer } from '../layout.tsx';
@@ -29,7 +29,7 @@ export function registerWaitingRoomSettingsRoutes(app: FastifyInstance, w: WebDe
       await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
       return null;
     }
-    if (!allowed(s, 'sales.configure')) {
+    if (!allowed(s, 'events.manage')) {
       await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
       return null;
     }
@@ -66,8 +66,9 @@ export function registerWaitingRoomSettingsRoutes(app: FastifyInstance, w: WebDe
     if (!csrfValid(w.session, s.token, body.csrf)) return again(403, ['This form has expired. Reload the page and try again.']);
     const parsed = settingsForm.safeParse(body);
     if (!parsed.success) return again(400, parsed.error.issues.map((i) => i.message));
-    const opensAt = fromLocalInput(parsed.data.opensAt, zoneOf(event));
-    if (!opensAt) return again(400, ['Give the time the sale opens, as a date and a time.']);
+    const [date, time] = parsed.data.opensAt.split('T') as [string, string];
+    const opensAt = zonedTimeToUtc(date, time, zoneOf(event));
+    if (!opensAt) return again(400, [`There is no such time in ${zoneOf(event)}: give the date and time the sale opens.`]);
     const saved = await configureWaitingRoom(deps, s.user, event.id, { enabled: parsed.data.enabled === 'yes', opensAt, perMinute: parsed.data.perMinute });
     if (!saved.ok) return again(statusOf(saved), [saved.message]);
     const notice = saved.value.enabled
@@ -78,6 +79,11 @@ export function registerWaitingRoomSettingsRoutes(app: FastifyInstance, w: WebDe
 }
 
 const zoneOf = (e: ProducerEvent) => e.timeZone ?? 'UTC';
+/** An instant as a `datetime-local` value ("2027-03-31T19:30") in the zone. */
+const toLocalInput = (at: Date, timeZone: string) => {
+  const w = wallClock(at, timeZone);
+  return `${w.date}T${w.time}`;
+};
 
 function formOf(event: ProducerEvent, s: WaitingRoomSettings | null, now: Date): FormValues {
   if (!s) return { enabled: false, opensAt: toLocalInput(new Date(Math.ceil(now.getTime() / 3_600_000) * 3_600_000), zoneOf(event)), perMinute: '100' };
