@@ -2,7 +2,7 @@
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
 export type Action =
   | 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename'
-  | 'buyers.email' | 'sales.read';
+  | 'buyers.email' | 'sales.read' | 'counter.sell';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -15,6 +15,8 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'buyers.email': ['owner', 'admin'],
   // Counts only, no buyer data: viewers may watch sales; door staff only scan.
   'sales.read': ['owner', 'admin', 'box_office', 'viewer'],
+  // Selling at the counter takes money: box office staff and those above them, never door staff or viewers.
+  'counter.sell': ['owner', 'admin', 'box_office'],
 };
 
 export function may(role: string, action: Action): boolean {
