@@ -100,8 +100,8 @@ export function quoteCounterSale(view: CounterView, lines: readonly RequestedLin
   return ok(priceOrder(priced, view.performance.fees, view.ticketTypes[0]?.price.currency ?? 'EUR'));
 }
 
-/** The buyer's details as given at the counter: each optional, each checked for card numbers. */
-function counterBuyer(input: CounterSaleInput): Result<{ name: string; email: string | null; consent: boolean; terminalRef: string | null }> {
+/** The buyer's details and the payment reference as given at the counter: each optional, each checked for card numbers. Shown before the total, too. */
+export function counterBuyer(input: Pick<CounterSaleInput, 'buyerName' | 'buyerEmail' | 'marketingConsent' | 'method' | 'terminalRef'>): Result<{ name: string; email: string | null; consent: boolean; terminalRef: string | null }> {
   const name = input.buyerName.trim();
   const email = input.buyerEmail.trim().toLowerCase();
   for (const text of [name, email]) {

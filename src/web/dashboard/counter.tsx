@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type CounterView, counterPerformances, counterView, printTickets, quoteCounterSale, sellAtCounter, BUYER_EMAIL_MAX, BUYER_NAME_MAX } from '../../app/counter.ts';
+import { type CounterView, counterBuyer, counterPerformances, counterView, printTickets, quoteCounterSale, sellAtCounter, BUYER_EMAIL_MAX, BUYER_NAME_MAX } from '../../app/counter.ts';
 import type { DoorPerformance } from '../../app/ports.ts';
 import { type ProducerOrderDetail, producerOrder } from '../../app/producer.ts';
 import { COUNTER_PROVIDER, TERMINAL_REF_MAX, paymentMethodLabel } from '../../domain/counter.ts';
@@ -89,6 +89,8 @@ export function registerCounterRoutes(app: FastifyInstance, w: WebDeps): void {
     if (view.value.closed) return again(409, [view.value.closed]);
     const form = counterSaleForm.safeParse(body);
     if (!form.success) return again(400, firstMessages(form.error));
+    const details = counterBuyer(form.data);
+    if (!details.ok) return again(statusOf(details), [details.message]);
     const quote = quoteCounterSale(view.value, form.data.lines);
     if (!quote.ok) return again(statusOf(quote), [quote.message]);
     // Nothing is sold before the seller has seen the total of exactly these tickets.
