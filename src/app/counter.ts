@@ -12,6 +12,7 @@ import { placeHold, priceHold } from './holds.ts';
 import { dispatchMails } from './mail.ts';
 import { buyerOrder, ticketPdfFor } from './orders.ts';
 import { confirmOrder } from './payments.ts';
+import { receiptPdf } from './receipts.ts';
 import type { DoorPerformance, PerformanceContext, SessionUser, TicketTypeView } from './ports.ts';
 import { transact } from './transact.ts';
 
@@ -207,6 +208,24 @@ async function earlierSale(deps: AppDeps, user: SessionUser, saleId: string): Pr
     orderId: order.id, orderCode: order.code, total: order.total, method: payment?.provider === COUNTER_PROVIDER.card ? 'card' : 'cash',
     receipt: receipt?.formatted ?? '', emailed: order.buyerEmail !== null, repeated: true,
   });
+}
+
+/**
+ * A receipt or credit note of the producer's order as a PDF, for the seller to print (a counter buyer
+ * without an address gets the receipt on paper). Audited like a view of the order.
+ */
+export async function printDocument(deps: AppDeps, user: SessionUser, orderId: string, documentId: string): Promise<Result<{ pdf: Buffer; filename: string }>> {
+  if (!may(user.role, 'orders.resend')) return fail('forbidden', 'Your role cannot print receipts.');
+  const order = UUID.test(orderId) ? await deps.store.orders.byId(orderId) : null;
+  if (!order || order.producerId !== user.producerId) return fail('not_found', 'There is no such order.');
+  const doc = (await deps.store.receipts.forOrder(order.id)).find((d) => d.id === documentId);
+  if (!doc) return fail('not_found', 'This order has no such document.');
+  await deps.store.audit.record({
+    actorKind: 'producer_user', actorId: user.userId, producerId: user.producerId, action: 'order.document.print',
+    subject: `order:${order.id}`, reason: 'receipt printed in the producer workspace', detail: { document: doc.formatted }, at: deps.clock.now(),
+  });
+  const { filename, content } = await receiptPdf(deps, doc);
+  return ok({ pdf: content, filename });
 }
 
 /**

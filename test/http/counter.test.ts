@@ -89,6 +89,12 @@ describe('box-office counter pages', () => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['cache-control']).toBe('no-store');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const receiptLink = /href="(\/dashboard\/orders\/[0-9a-f-]{36}\/documents\/[0-9a-f-]{36}\.pdf)">Print receipt R-\d{6}/.exec(page.body);
+    expect(receiptLink).not.toBeNull();
+    const receipt = await getWith(box.server, receiptLink![1]!, cookie);
+    expect(receipt.statusCode).toBe(200);
+    expect(receipt.headers['content-type']).toBe('application/pdf');
+    expect((await getWith(box.server, `/dashboard/orders/${saleId}/documents/${randomUUID()}.pdf`, cookie)).statusCode).toBe(404);
     // Submitted again (a double Enter), the same form sells nothing more.
     const again = await sale({ saleId, action: 'sell', quotedTotal: '5000', method: 'card', terminalRef: 'T-981' });
     expect(again.statusCode).toBe(303);

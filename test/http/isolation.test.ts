@@ -25,7 +25,7 @@ import { buy, staff } from '../support/subjects.ts';
 /** What A has that B asks for. */
 interface AIds {
   eventId: string; performanceId: string; orderId: string; orderCode: string; ticketId: string; ticketCode: string;
-  mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string; ticketTypeId: string;
+  mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string; ticketTypeId: string; documentId: string;
 }
 
 type Expectation =
@@ -60,6 +60,7 @@ const RULES: Record<string, Rule> = {
     { url: `/dashboard/orders/${a.orderId}/tickets/${a.ticketId}/name`, body: { attendeeName: 'Hijacked Name' }, expect: { denied: 404 } },
   ],
   'GET /dashboard/orders/:id/tickets.pdf': (a) => [{ url: `/dashboard/orders/${a.orderId}/tickets.pdf`, expect: { denied: 404 } }],
+  'GET /dashboard/orders/:id/documents/:documentId.pdf': (a) => [{ url: `/dashboard/orders/${a.orderId}/documents/${a.documentId}.pdf`, expect: { denied: 404 } }],
   'GET /dashboard/counter': () => [{ url: '/dashboard/counter', expect: { own: 200 } }],
   'GET /dashboard/counter/:performanceId': (a) => [{ url: `/dashboard/counter/${a.performanceId}`, expect: { denied: 404 } }],
   'POST /dashboard/counter/:performanceId': (a) => (['review', 'sell'] as const).map((action) => ({
@@ -228,7 +229,7 @@ describe('tenant isolation matrix', () => {
     a = {
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
-      ticketTypeId: pa.performance.ticketTypeIds[0]!,
+      ticketTypeId: pa.performance.ticketTypeIds[0]!, documentId: view.value.documents[0]!.id,
     };
 
     const login = await box.server.inject({

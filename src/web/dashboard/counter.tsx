@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type CounterView, counterBuyer, counterPerformances, counterView, printTickets, quoteCounterSale, sellAtCounter, BUYER_EMAIL_MAX, BUYER_NAME_MAX } from '../../app/counter.ts';
-import type { DoorPerformance } from '../../app/ports.ts';
+import { type CounterView, counterBuyer, counterPerformances, counterView, printDocument, printTickets, quoteCounterSale, sellAtCounter, BUYER_EMAIL_MAX, BUYER_NAME_MAX } from '../../app/counter.ts';
+import type { DoorPerformance, ReceiptRecord } from '../../app/ports.ts';
 import { type ProducerOrderDetail, producerOrder } from '../../app/producer.ts';
 import { COUNTER_PROVIDER, TERMINAL_REF_MAX, paymentMethodLabel } from '../../domain/counter.ts';
 import type { Action } from '../../domain/policy.ts';
@@ -111,13 +111,26 @@ export function registerCounterRoutes(app: FastifyInstance, w: WebDeps): void {
     const detail = await producerOrder(deps, s.user, req.params.orderId);
     if (!detail.ok) return failurePage(reply, detail, s.viewer);
     if (detail.value.order.soldBy === null) return reply.redirect(`/dashboard/orders/${detail.value.order.id}`, 303);
-    return html(reply, <CounterSoldPage detail={detail.value} viewer={s.viewer} />);
+    const receipt = (await deps.store.receipts.forOrder(detail.value.order.id)).find((r) => r.kind === 'receipt') ?? null;
+    return html(reply, <CounterSoldPage detail={{ ...detail.value, receipt }} viewer={s.viewer} />);
   });
 
   app.get<{ Params: { id: string } }>('/dashboard/orders/:id/tickets.pdf', async (req, reply) => {
     const s = await requireUser(req, reply, 'orders.resend');
     if (!s) return reply;
     const printed = await printTickets(deps, s.user, req.params.id);
+    if (!printed.ok) return failurePage(reply, printed, s.viewer);
+    return reply
+      .header('Content-Disposition', `inline; filename="${printed.value.filename}"`)
+      .header('Cache-Control', 'no-store')
+      .type('application/pdf')
+      .send(printed.value.pdf);
+  });
+
+  app.get<{ Params: { id: string; documentId: string } }>('/dashboard/orders/:id/documents/:documentId.pdf', async (req, reply) => {
+    const s = await requireUser(req, reply, 'orders.resend');
+    if (!s) return reply;
+    const printed = await printDocument(deps, s.user, req.params.id, req.params.documentId);
     if (!printed.ok) return failurePage(reply, printed, s.viewer);
     return reply
       .header('Content-Disposition', `inline; filename="${printed.value.filename}"`)
@@ -212,7 +225,7 @@ export function CounterSalePage(props: { view: CounterView; form: CounterFormVal
   );
 }
 
-export function CounterSoldPage(props: { detail: ProducerOrderDetail; viewer: Viewer }) {
+export function CounterSoldPage(props: { detail: ProducerOrderDetail & { receipt: ReceiptRecord | null }; viewer: Viewer }) {
   const { order, performance: p, payments, tickets } = props.detail;
   const payment = payments.find((x) => x.provider === COUNTER_PROVIDER.cash || x.provider === COUNTER_PROVIDER.card) ?? null;
   const valid = tickets.filter((t) => t.status === 'valid').length;
@@ -224,6 +237,7 @@ export function CounterSoldPage(props: { detail: ProducerOrderDetail; viewer: Vi
         <p>{formatMoney(order.total)} paid: {paymentMethodLabel(payment?.provider ?? null)}{payment?.terminalRef ? ` (terminal reference ${payment.terminalRef})` : ''}.</p>
       </div>
       {valid > 0 && <p><a class="button" href={`/dashboard/orders/${order.id}/tickets.pdf`} autofocus>Print the tickets (PDF)</a></p>}
+      {props.detail.receipt && <p><a href={`/dashboard/orders/${order.id}/documents/${props.detail.receipt.id}.pdf`}>Print receipt {props.detail.receipt.formatted} (PDF)</a></p>}
       {order.buyerEmail === null
         ? <p>No email address was given: print the tickets for the buyer.</p>
         : <p>The tickets and the receipt are on their way to {order.buyerEmail}.</p>}
