@@ -1,3 +1,4 @@
+import { paymentMethodLabel } from '../domain/counter.ts';
 import { toCsv } from '../domain/csv.ts';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { may } from '../domain/policy.ts';
@@ -19,14 +20,14 @@ export interface AttendeeExport {
 /** The columns, in order; the header row of both formats. */
 export const ATTENDEE_COLUMNS = [
   'Order code', 'Order status', 'Buyer name', 'Buyer email', 'Marketing consent', 'Event', 'Performance', 'Ticket type',
-  'Ticket status', 'Attendee name', 'Checked in',
+  'Ticket status', 'Attendee name', 'Checked in', 'Payment method',
 ] as const;
 
 function cells(r: AttendeeRow): string[] {
   return [
-    r.orderCode, r.orderStatus, r.buyerName, r.buyerEmail, r.marketingConsent ? 'yes' : 'no', r.eventTitle,
+    r.orderCode, r.orderStatus, r.buyerName, r.buyerEmail ?? '', r.marketingConsent ? 'yes' : 'no', r.eventTitle,
     localTimeWithOffset(r.performanceStartsAt, r.timeZone), r.ticketTypeName, r.ticketStatus, r.attendeeName,
-    r.checkedInAt ? localTimeWithOffset(r.checkedInAt, r.timeZone) : '',
+    r.checkedInAt ? localTimeWithOffset(r.checkedInAt, r.timeZone) : '', paymentMethodLabel(r.paymentProvider),
   ];
 }
 

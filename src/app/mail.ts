@@ -52,7 +52,8 @@ async function drain(deps: AppDeps): Promise<number> {
         sent++;
         progressed = true;
       } catch (e) {
-        const giveUp = mail.attempts + 1 >= MAX_ATTEMPTS;
+        // An order without an address (a counter sale) never gets one by retrying.
+        const giveUp = e instanceof NoAddress || mail.attempts + 1 >= MAX_ATTEMPTS;
         await deps.store.mails.markFailed(mail.id, e instanceof Error ? e.message : String(e), giveUp);
         deps.log.error({ mailId: mail.id, orderId: mail.orderId, attempt: mail.attempts + 1, giveUp }, 'mail not sent');
       }
@@ -62,10 +63,30 @@ async function drain(deps: AppDeps): Promise<number> {
   }
 }
 
+/** The order's buyer gave no email address (a counter sale): there is nobody to write to. */
+class NoAddress extends Error {
+  constructor() {
+    super('the order has no email address');
+    this.name = 'NoAddress';
+  }
+}
+
+/** The buyer's address; use cases do not queue mail for an order without one, and this refuses any that slips through. */
+function addressOf(v: BuyerOrderView): string {
+  if (v.order.buyerEmail === null) throw new NoAddress();
+  return v.order.buyerEmail;
+}
+
+/** "Hello Ada," or, for a counter buyer who gave no name, "Hello,". */
+function greeting(name: string): string {
+  return name === '' ? 'Hello,' : `Hello ${name},`;
+}
+
 /** A mail kind is a template name, optionally with ':<discriminator>' so one order can get several (e.g. refunds). */
 async function compose(deps: AppDeps, kind: string, orderId: string): Promise<OutgoingMail> {
   const view = await buyerOrder(deps, orderId, deps.keys.orderLinkToken(orderId));
   if (!view.ok) throw new Error(`order ${orderId} not found for mail`);
+  addressOf(view.value);
   const [template, documentId] = kind.split(':');
   const documents = await deps.store.receipts.forOrder(orderId);
   const attach = async (kindOf: 'receipt' | 'credit_note', id?: string): Promise<Attachment[]> => {
@@ -156,15 +177,15 @@ ${paragraphs.map((x) => `<p>${escapeHtml(x)}</p>`).join('\n')}
 function noticeMail(v: BuyerOrderView, subject: string, paragraphs: string[]): Omit<OutgoingMail, 'attachments'> {
   const p = v.performance;
   const when = formatInZone(p.startsAt, p.venue.timeZone);
-  const text = [`Hello ${v.order.buyerName},`, '', ...paragraphs.flatMap((x) => [x, '']), `${p.eventTitle}, ${when}, ${p.venue.name}`, `Order: ${v.order.code}`, '', 'Your order page:', v.link, '', `Sold by ${p.producerName} through Marquee.`].join('\n');
+  const text = [greeting(v.order.buyerName), '', ...paragraphs.flatMap((x) => [x, '']), `${p.eventTitle}, ${when}, ${p.venue.name}`, `Order: ${v.order.code}`, '', 'Your order page:', v.link, '', `Sold by ${p.producerName} through Marquee.`].join('\n');
   const html = `<!doctype html><html><body>
-<p>Hello ${escapeHtml(v.order.buyerName)},</p>
+<p>${escapeHtml(greeting(v.order.buyerName))}</p>
 ${paragraphs.map((x) => `<p>${escapeHtml(x)}</p>`).join('\n')}
 <p>${escapeHtml(p.eventTitle)}, ${escapeHtml(when)}, ${escapeHtml(p.venue.name)}<br>Order: ${escapeHtml(v.order.code)}</p>
 <p><a href="${escapeHtml(v.link)}">Open your order page</a></p>
 <p>Sold by ${escapeHtml(p.producerName)} through Marquee.</p>
 </body></html>`;
-  return { to: v.order.buyerEmail, subject, text, html };
+  return { to: addressOf(v), subject, text, html };
 }
 
 /** The order link's page for withdrawing consent: one button, a POST, so a mail scanner following links changes nothing. */
@@ -184,7 +205,7 @@ export function confirmationMail(v: BuyerOrderView): Omit<OutgoingMail, 'attachm
     ...(v.order.fee.amount > 0 ? [`Service fee: ${formatMoney(v.order.fee)}`] : []),
   ];
   const text = [
-    `Hello ${v.order.buyerName},`,
+    greeting(v.order.buyerName),
     '',
     `Your tickets for ${p.eventTitle} are attached.`,
     '',
@@ -201,7 +222,7 @@ export function confirmationMail(v: BuyerOrderView): Omit<OutgoingMail, 'attachm
     `Sold by ${p.producerName} through Marquee.`,
   ].join('\n');
   const html = `<!doctype html><html><body>
-<p>Hello ${escapeHtml(v.order.buyerName)},</p>
+<p>${escapeHtml(greeting(v.order.buyerName))}</p>
 <p>Your tickets for <strong>${escapeHtml(p.eventTitle)}</strong> are attached.</p>
 <p>When: ${escapeHtml(when)}<br>Where: ${escapeHtml(p.venue.name)}${p.venue.address ? `, ${escapeHtml(p.venue.address)}` : ''}</p>
 <ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>
@@ -209,5 +230,5 @@ export function confirmationMail(v: BuyerOrderView): Omit<OutgoingMail, 'attachm
 <p><a href="${escapeHtml(v.link)}">Open your order page</a> (keep this link private, it opens your tickets).</p>
 ${v.order.marketingConsent ? `<p>You agreed to hear from ${escapeHtml(p.producerName)} about other events. <a href="${escapeHtml(consentLink(v))}">Stop these emails</a>.</p>\n` : ''}<p>Sold by ${escapeHtml(p.producerName)} through Marquee.</p>
 </body></html>`;
-  return { to: v.order.buyerEmail, subject: `Your tickets for ${p.eventTitle} (order ${v.order.code})`, text, html };
+  return { to: addressOf(v), subject: `Your tickets for ${p.eventTitle} (order ${v.order.code})`, text, html };
 }

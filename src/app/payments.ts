@@ -5,6 +5,7 @@ import { type Money, money } from '../domain/money.ts';
 import { transitionOrder } from '../domain/order.ts';
 import { canTransitionPayment, refundStatus } from '../domain/payment.ts';
 import { TICKET_ID_BYTES } from '../domain/ticketCode.ts';
+import { isCounterProvider } from '../domain/counter.ts';
 import { errorText } from './checkout.ts';
 import { issueCreditNote, issueReceipt } from './receipts.ts';
 import type { AppDeps } from './deps.ts';
@@ -120,8 +121,11 @@ function describe(order: OrderRecord, payment: PaymentRecord, outcome: PaymentOu
  * Issues the tickets. The order must still be pending; its hold must be live, or the places must
  * still be free (a payment that arrives after expiry takes them only if nobody else has).
  * Returns false when the money cannot buy tickets: the caller refunds it.
+ * Call it in the transaction that records the payment as paid: a provider's outcome here, a counter
+ * sale in counter.ts. It confirms the order, turns the hold into tickets, issues the receipt and
+ * queues the confirmation mail (when the buyer gave an address).
  */
-async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, payment: PaymentRecord, now: Date): Promise<boolean> {
+export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, payment: PaymentRecord, now: Date): Promise<boolean> {
   if (order.status !== 'pending') {
     deps.log.warn({ orderId: order.id, paymentId: payment.id, status: order.status }, 'payment for an order that is no longer pending');
     return false;
@@ -146,7 +150,7 @@ async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, paymen
       const next = transitionOrder(order.status, 'expired');
       if (next.ok) await tx.orders.setStatus(order.id, next.value);
       if (hold.status === 'active') await tx.holds.setStatus(hold.id, 'released');
-      await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'payment_refunded', createdAt: now });
+      if (order.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'payment_refunded', createdAt: now });
       deps.log.warn({ orderId: order.id, paymentId: payment.id }, 'late payment: places gone, refunding');
       return false;
     }
@@ -164,7 +168,7 @@ async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, paymen
     ),
   );
   await issueReceipt(tx, order, now);
-  await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
+  if (order.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
   deps.log.info({ orderId: order.id, paymentId: payment.id }, 'order paid, tickets issued');
   return true;
 }
@@ -195,7 +199,11 @@ async function recordProviderRefund(deps: AppDeps, tx: Repos, order: OrderRecord
 export async function refundThroughProvider(deps: AppDeps, payment: PaymentRecord, amount: Money, key: string): Promise<Result<{ refundRef: string }>> {
   if (amount.amount <= 0) return ok({ refundRef: '' });
   try {
-    const { refundRef } = await deps.payments.refund(payment.providerRef!, amount, key);
+    // A counter payment went through no provider: its refund is handed back at the counter (cash from
+    // the till, or on the terminal) and only recorded here (ADR 0015).
+    const { refundRef } = isCounterProvider(payment.provider)
+      ? { refundRef: `${payment.provider}:${key}` }
+      : await deps.payments.refund(payment.providerRef!, amount, key);
     await transact(deps.store, async (tx) => {
       const current = (await tx.payments.byId(payment.id, { forUpdate: true }))!;
       const now = deps.clock.now();

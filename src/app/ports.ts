@@ -48,7 +48,10 @@ export interface Usage { sold: number; held: number }
 
 export interface OrderRecord {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: OrderStatus;
-  buyerName: string; buyerEmail: string; marketingConsent: boolean; createdAt: Date; paidAt: Date | null;
+  /** '' when a counter buyer gave no name; buyerEmail null when they gave no address (migration 019). */
+  buyerName: string; buyerEmail: string | null; marketingConsent: boolean; createdAt: Date; paidAt: Date | null;
+  /** The producer user who sold it at the counter; null for an order placed online. */
+  soldBy: string | null;
   /** What the buyer pays, with its tax; the fee is gross, inclusive of its tax. */
   total: Money; net: Money; tax: Money; fee: Money; feeTax: Money; feeTaxRateBp: number; feePerTicket: Money;
 }
@@ -64,11 +67,15 @@ export interface TicketRecord {
 export interface PaymentRecord {
   id: string; orderId: string; provider: string; providerRef: string | null;
   status: PaymentStatus; amount: Money; refunded: Money; createdAt: Date; updatedAt: Date;
+  /** A counter card payment's terminal reference (never card data); null otherwise. */
+  terminalRef: string | null;
 }
 export interface PaymentIssue { id: string; paymentId: string; orderCode: string; kind: string; detail: string; createdAt: Date }
 export interface ProducerOrderRow {
-  id: string; code: string; status: OrderStatus; performanceId: string; buyerName: string; buyerEmail: string; marketingConsent: boolean;
+  id: string; code: string; status: OrderStatus; performanceId: string; buyerName: string; buyerEmail: string | null; marketingConsent: boolean;
   total: Money; createdAt: Date; eventTitle: string; performanceStartsAt: Date; timeZone: string; ticketCount: number;
+  /** The provider of the order's latest payment (a counter method or an online provider); null without one. */
+  paymentProvider: string | null;
 }
 export interface TicketForDoor {
   id: string; status: 'valid' | 'void'; producerId: string; performanceId: string; eventId: string;
@@ -89,6 +96,8 @@ export interface CatalogRepo {
   /** Marks the performance cancelled (once) and releases its live holds; returns false if it already was. */
   cancelPerformance(performanceId: string, now: Date): Promise<boolean>;
   ordersOfPerformance(performanceId: string): Promise<OrderRecord[]>;
+  /** The performance's ticket types with what is left at `now`, published or not (the counter sells both). */
+  ticketTypesOf(performanceId: string, now: Date): Promise<(TicketTypeView & { taxRateBp: number; taxInclusive: boolean })[]>;
 }
 
 export interface InventoryRepo {
@@ -105,8 +114,10 @@ export interface HoldRepo {
 
 export interface NewOrder {
   id: string; code: string; producerId: string; performanceId: string; holdId: string;
-  buyerName: string; buyerEmail: string; marketingConsent: boolean; createdAt: Date;
+  buyerName: string; buyerEmail: string | null; marketingConsent: boolean; createdAt: Date;
   pricing: OrderPricing; fees: FeePolicy;
+  /** The producer user who sells it at the counter (omitted online). */
+  soldBy?: string;
 }
 export interface OrderRepo {
   create(order: NewOrder): Promise<void>;
@@ -125,7 +136,7 @@ export interface OrderRepo {
 }
 
 export interface PaymentRepo {
-  create(p: { id: string; orderId: string; provider: string; amount: Money; createdAt: Date }): Promise<void>;
+  create(p: { id: string; orderId: string; provider: string; amount: Money; createdAt: Date; terminalRef?: string | null }): Promise<void>;
   attachProviderRef(id: string, providerRef: string, now: Date): Promise<void>;
   byProviderRef(provider: string, providerRef: string): Promise<PaymentRecord | null>;
   byId(id: string, opts?: { forUpdate?: boolean }): Promise<PaymentRecord | null>;
@@ -304,9 +315,9 @@ export interface RetentionRepo {
   /** Nulls every IP, ISP and ASN column that exists, on rows created before `before`; names the columns it found. */
   clearNetworkData(before: Date): Promise<{ columns: string[]; rows: number }>;
   /** Orders not yet anonymised whose event's last performance started before `before`. */
-  ordersOfEventsEndedBefore(before: Date): Promise<{ orderId: string; email: string }[]>;
+  ordersOfEventsEndedBefore(before: Date): Promise<{ orderId: string; email: string | null }[]>;
   /** Orders of holds that expired before `before` without being converted; `moneyMoved` when a payment was ever paid or refunded. */
-  abandonedOrders(before: Date): Promise<{ orderId: string; email: string; moneyMoved: boolean }[]>;
+  abandonedOrders(before: Date): Promise<{ orderId: string; email: string | null; moneyMoved: boolean }[]>;
   /** Deletes orders that no money ever moved for, with their lines, payments, mail and holds. */
   deleteUnpaidOrders(orderIds: readonly string[]): Promise<number>;
   /** Deletes holds that expired before `before`, were never converted and have no order. */
@@ -473,7 +484,8 @@ export interface ReceiptDocument {
   issuedAt: Date;
   timeZone: string;
   seller: { legalName: string; address: string; vatId: string | null };
-  buyer: { name: string; email: string };
+  /** The email is null when a counter buyer gave none. */
+  buyer: { name: string; email: string | null };
   orderCode: string;
   eventTitle: string;
   performanceStartsAt: Date;
@@ -525,7 +537,9 @@ export interface FraudRepo {
 
 /** One ticket of a producer's event, with its order's buyer: one row of the attendee export. */
 export interface AttendeeRow {
-  orderCode: string; orderStatus: OrderStatus; buyerName: string; buyerEmail: string; marketingConsent: boolean;
+  orderCode: string; orderStatus: OrderStatus; buyerName: string; buyerEmail: string | null; marketingConsent: boolean;
+  /** The provider of the order's latest payment (see ProducerOrderRow). */
+  paymentProvider: string | null;
   eventTitle: string; performanceStartsAt: Date; timeZone: string; ticketTypeName: string; ticketStatus: 'valid' | 'void';
   attendeeName: string; checkedInAt: Date | null;
 }

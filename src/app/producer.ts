@@ -34,6 +34,8 @@ export interface ProducerOrderDetail {
   client: OrderClient | null;
   /** Shown beside the network, as the data's licence asks. */
   networkAttribution: IpInfo['attribution'];
+  /** Who sold it at the counter (the user's name); null for an order placed online. */
+  seller: string | null;
 }
 
 /** One order of the producer's; another producer's order is "not found", never "forbidden". */
@@ -55,6 +57,7 @@ export async function producerOrder(deps: AppDeps, user: SessionUser, orderId: s
     canRename: may(user.role, 'tickets.rename'),
     client: await deps.store.fraud.orderClient(order.id),
     networkAttribution: deps.ipInfo.attribution,
+    seller: order.soldBy === null ? null : ((await deps.store.credentials.userById(order.soldBy))?.name ?? 'a former user'),
   });
 }
 
@@ -127,6 +130,7 @@ export async function resendTickets(deps: AppDeps, user: SessionUser, orderId: s
     if (order.value.status !== 'paid' && order.value.status !== 'partially_refunded') {
       return fail('conflict', 'This order has no valid tickets to send.');
     }
+    if (order.value.buyerEmail === null) return fail('conflict', 'The buyer gave no email address at the counter; print the tickets instead.');
     const mailId = randomUUID();
     await tx.mails.enqueue({ id: mailId, producerId: order.value.producerId, orderId, kind: `order_confirmation:resend:${mailId}`, createdAt: now });
     await tx.audit.record({

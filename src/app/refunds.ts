@@ -2,12 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { type Money, money } from '../domain/money.ts';
 import { transitionOrder } from '../domain/order.ts';
+import { isCounterProvider } from '../domain/counter.ts';
 import { may } from '../domain/policy.ts';
 import { ticketRefundAmount } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import { refundThroughProvider } from './payments.ts';
-import type { OrderRecord, PaymentRecord, SessionUser } from './ports.ts';
+import type { OrderRecord, PaymentRecord, SessionUser, TicketRecord } from './ports.ts';
 import { issueCreditNote } from './receipts.ts';
 import { transact } from './transact.ts';
 
@@ -17,20 +18,31 @@ function paidPayment(payments: PaymentRecord[]): PaymentRecord | undefined {
   return payments.find((p) => p.status === 'paid' || p.status === 'partially_refunded');
 }
 
-/**
- * A producer refunds an order, whole or some of its tickets. The money goes back through the
- * provider first (idempotent by key); then, in one transaction, the tickets are voided, the order
- * moves on, and the buyer's mail is queued. A repeat of the same request refunds nothing twice.
- */
-export async function refundOrder(
+/** What a refund would do, for the confirmation step: nothing is written to work it out. */
+export interface RefundPlan {
+  order: OrderRecord;
+  payment: PaymentRecord;
+  /** The valid tickets it voids. */
+  tickets: TicketRecord[];
+  /** Every valid ticket of the order: the order ends refunded. */
+  whole: boolean;
+  amount: Money;
+  /** A counter payment (cash or the counter terminal): the money is handed back at the counter, no provider is called. */
+  atCounter: boolean;
+  key: string;
+}
+
+/** Works out a refund (role, producer, order state, chosen tickets, amount) without writing anything. */
+export async function planRefund(
   deps: AppDeps, user: SessionUser, orderId: string, input: { ticketIds: string[] | null },
-): Promise<Result<{ refunded: Money; ticketsVoided: number }>> {
+): Promise<Result<RefundPlan>> {
   if (!may(user.role, 'orders.refund')) return fail('forbidden', 'Your role cannot refund orders.');
   const order = await deps.store.orders.byId(orderId);
   if (!order || order.producerId !== user.producerId) return notFound;
   if (order.status !== 'paid' && order.status !== 'partially_refunded') return fail('illegal_transition', 'Only a paid order can be refunded.');
   const tickets = (await deps.store.tickets.byOrder(order.id)).filter((t) => t.status === 'valid');
-  const chosen = input.ticketIds ?? tickets.map((t) => t.id);
+  // A ticket named twice is refunded once.
+  const chosen = [...new Set(input.ticketIds ?? tickets.map((t) => t.id))];
   if (chosen.length === 0) return fail('invalid_input', 'Choose at least one ticket to refund.');
   if (chosen.some((id) => !tickets.some((t) => t.id === id))) return fail('invalid_input', 'Some chosen tickets are not valid tickets of this order.');
   const payment = paidPayment(await deps.store.payments.forOrder(order.id));
@@ -48,12 +60,30 @@ export async function refundOrder(
         ticketRefundAmount(chosen.map((id) => unitGross(tickets.find((t) => t.id === id)!.ticketTypeId)), { perTicketMinor: order.feePerTicket.amount, perOrderMinor: 0, taxRateBp: 0 }),
       );
   const key = `refund:${order.id}:${createHash('sha256').update([...chosen].sort().join(',')).digest('base64url').slice(0, 16)}`;
-  const refunded = await refundThroughProvider(deps, payment, money(amount, payment.amount.currency), key);
+  return ok({
+    order, payment, tickets: tickets.filter((t) => chosen.includes(t.id)), whole: all, amount: money(amount, payment.amount.currency),
+    atCounter: isCounterProvider(payment.provider), key,
+  });
+}
+
+/**
+ * A producer refunds an order, whole or some of its tickets. The money goes back through the
+ * provider first (idempotent by key; a counter payment is recorded as handed back at the counter);
+ * then, in one transaction, the tickets are voided, the order moves on, the credit note is issued and
+ * the buyer's mail is queued. A repeat of the same request refunds nothing twice.
+ */
+export async function refundOrder(
+  deps: AppDeps, user: SessionUser, orderId: string, input: { ticketIds: string[] | null },
+): Promise<Result<{ refunded: Money; ticketsVoided: number }>> {
+  const plan = await planRefund(deps, user, orderId, input);
+  if (!plan.ok) return plan;
+  const { order, payment, amount, key } = plan.value;
+  const refunded = await refundThroughProvider(deps, payment, amount, key);
   if (!refunded.ok) return refunded;
 
-  const voided = await voidAndMail(deps, order, chosen, 'order_refunded', 'refunded', money(amount, payment.amount.currency));
-  deps.log.info({ orderId: order.id, userId: user.userId, tickets: voided }, 'order refunded by producer');
-  return ok({ refunded: money(amount, payment.amount.currency), ticketsVoided: voided });
+  const voided = await voidAndMail(deps, order, plan.value.tickets.map((t) => t.id), 'order_refunded', 'refunded', amount);
+  deps.log.info({ orderId: order.id, userId: user.userId, tickets: voided, atCounter: plan.value.atCounter }, 'order refunded by producer');
+  return ok({ refunded: amount, ticketsVoided: voided });
 }
 
 /** Voids the tickets, moves the order on, issues the credit note and queues the buyer's mail carrying it, in one transaction. */
@@ -70,7 +100,8 @@ async function voidAndMail(
       const next = transitionOrder(current.status, left === 0 ? whenNoneLeft : 'partially_refunded');
       if (next.ok) await tx.orders.setStatus(order.id, next.value);
       const creditNote = await issueCreditNote(tx, current, voided, left === 0, refunded, now);
-      await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: `${template}:${creditNote ?? randomUUID()}`, createdAt: now });
+      // A counter buyer who gave no address is told at the counter.
+      if (current.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: `${template}:${creditNote ?? randomUUID()}`, createdAt: now });
     }
     return ok(voided.length);
   });

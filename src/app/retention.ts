@@ -41,11 +41,12 @@ export async function applyRetention(deps: AppDeps): Promise<RetentionReport> {
     const ended = await tx.retention.ordersOfEventsEndedBefore(monthsBefore(now, periods.buyerDataMonths));
     const abandoned = await tx.retention.abandonedOrders(abandonedBefore);
     const candidates = [...ended, ...abandoned];
-    const refs = new Map(candidates.map((c) => [c.email, deps.keys.subjectRef(c.email)]));
+    // A counter buyer may have given no address: such an order is held only by its id.
+    const refs = new Map(candidates.flatMap((c) => (c.email === null ? [] : [[c.email, deps.keys.subjectRef(c.email)] as const])));
     const holds = await tx.subjects.legalHolds([...new Set(refs.values())], candidates.map((c) => c.orderId), now);
     const heldRefs = new Set(holds.map((h) => h.subjectRef));
     const heldOrders = new Set(holds.map((h) => h.orderId));
-    const held = (c: { orderId: string; email: string }) => heldOrders.has(c.orderId) || heldRefs.has(refs.get(c.email)!);
+    const held = (c: { orderId: string; email: string | null }) => heldOrders.has(c.orderId) || (c.email !== null && heldRefs.has(refs.get(c.email)!));
 
     const toDelete = new Set(abandoned.filter((c) => !c.moneyMoved && !held(c)).map((c) => c.orderId));
     const abandonedToAnonymise = abandoned.filter((c) => c.moneyMoved && !held(c)).map((c) => c.orderId);

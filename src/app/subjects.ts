@@ -191,6 +191,8 @@ export async function withdrawOrderConsent(deps: AppDeps, orderId: string, order
   if (!view.ok) return view;
   const { order, performance } = view.value;
   return transact(deps.store, async (tx) => {
+    // A counter buyer who gave no address has this one order; the audit names it by its order id.
+    if (order.buyerEmail === null) return ok({ withdrawn: await withdraw(deps, tx, [order], `order:${order.id}`), producerName: performance.producerName });
     const same = (await tx.subjects.ordersOf(order.buyerEmail, { forUpdate: true })).filter((o) => o.producerId === order.producerId);
     return ok({ withdrawn: await withdraw(deps, tx, same, deps.keys.subjectRef(order.buyerEmail)), producerName: performance.producerName });
   });

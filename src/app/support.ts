@@ -92,7 +92,7 @@ export async function supportLookup(
       performanceStartsAt: performance.startsAt, timeZone: performance.venue.timeZone,
       tickets: (await tx.tickets.byOrder(order.id)).map((t) => ({ ticketTypeName: t.ticketTypeName, status: t.status })),
       payments: (await tx.payments.forOrder(order.id)).map((p) => ({ status: p.status, amount: p.amount, refunded: p.refunded })),
-      buyerEmail: input.fullEmail ? order.buyerEmail : maskEmail(order.buyerEmail),
+      buyerEmail: order.buyerEmail === null ? 'none given (sold at the counter)' : input.fullEmail ? order.buyerEmail : maskEmail(order.buyerEmail),
       emailShown: input.fullEmail ? 'full' : 'masked',
     };
     await tx.audit.record({

@@ -48,7 +48,7 @@ export function maskEmail(email: string): string {
 
 /** One order as the export holds it, with every field the system could give; the package keeps only the scope's. */
 export interface DisclosableOrder {
-  orderId: string; producerId: string; orderCode: string; orderStatus: string; orderedAt: Date; buyerName: string; buyerEmail: string;
+  orderId: string; producerId: string; orderCode: string; orderStatus: string; orderedAt: Date; buyerName: string; buyerEmail: string | null;
   eventTitle: string; producerName: string; performanceStartsAt: Date;
   /** Null once retention has cleared them (RETENTION_IP_DAYS) or when they were never recorded. */
   clientIp: string | null; clientAsn: number | null; clientOrg: string | null;

@@ -2,7 +2,7 @@
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
 export type Action =
   | 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename'
-  | 'buyers.email' | 'sales.read' | 'events.read' | 'events.manage';
+  | 'buyers.email' | 'sales.read' | 'events.read' | 'events.manage' | 'counter.sell';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -18,6 +18,8 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   // Events, venues, performances, ticket types and quotas: everyone on the team sees them; owners and admins change them.
   'events.read': ['owner', 'admin', 'box_office', 'door', 'viewer'],
   'events.manage': ['owner', 'admin'],
+  // Selling at the counter takes money: box office staff and those above them, never door staff or viewers.
+  'counter.sell': ['owner', 'admin', 'box_office'],
 };
 
 export function may(role: string, action: Action): boolean {

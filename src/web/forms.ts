@@ -168,3 +168,43 @@ export const attendeeNameForm = z.object({
   csrf: z.string().optional(),
   attendeeName: z.string().trim().min(1, 'Enter the name for the ticket.').max(200, 'The name is too long (200 characters at most).'),
 });
+
+// ---------- box-office counter (issue 6 §3) ----------
+
+/**
+ * The counter's sale form. Quantities are `q_<ticket type id>` like the storefront's; name, email and
+ * terminal reference are optional here, and the use case checks them (and every one of them for card numbers).
+ */
+export const counterSaleForm = z
+  .object({
+    csrf: z.string().optional(),
+    saleId: uuid,
+    buyerName: z.string().max(1000, 'The name is too long (200 characters at most).').default(''),
+    buyerEmail: z.string().max(1000, 'The email address is too long.').default(''),
+    marketingConsent: checkbox,
+    method: z.enum(['cash', 'card'], { message: 'Choose how the buyer paid: cash, or card on the counter terminal.' }),
+    terminalRef: z.string().max(1000, 'The terminal reference is too long (40 characters at most).').default(''),
+  })
+  .catchall(z.unknown())
+  .transform((body, ctx) => {
+    const lines: { ticketTypeId: string; quantity: number }[] = [];
+    for (const [key, value] of Object.entries(body)) {
+      const m = /^q_(.*)$/.exec(key);
+      if (!m) continue;
+      if (!uuid.safeParse(m[1]).success) {
+        ctx.addIssue({ code: 'custom', message: 'One of the chosen ticket types does not exist.' });
+        return z.NEVER;
+      }
+      const text = typeof value === 'string' ? value.trim() : '';
+      const quantity = text === '' ? 0 : Number(text);
+      if (!Number.isInteger(quantity) || quantity < 0 || quantity > 99) {
+        ctx.addIssue({ code: 'custom', message: 'Quantities must be whole numbers from 0 to 99.' });
+        return z.NEVER;
+      }
+      lines.push({ ticketTypeId: m[1]!, quantity });
+    }
+    return {
+      saleId: body.saleId, buyerName: body.buyerName, buyerEmail: body.buyerEmail, marketingConsent: body.marketingConsent,
+      method: body.method, terminalRef: body.terminalRef, lines,
+    };
+  });

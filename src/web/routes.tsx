@@ -15,6 +15,7 @@ import { statusOf } from '../http/errors.ts';
 import type { Asset } from './assets.ts';
 import { LoginPage } from './dashboard/pages.tsx';
 import { registerAdminRoutes } from './admin/routes.tsx';
+import { registerCounterRoutes } from './dashboard/counter.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
 import { registerEventRoutes } from './dashboard/eventsRoutes.tsx';
 import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
@@ -92,7 +93,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     const view = await checkoutView(deps, req.params.holdId);
     if (!view.ok) return failurePage(reply, view);
     const order = view.value.order;
-    const form = order ? { buyerName: order.buyerName, buyerEmail: order.buyerEmail, marketingConsent: order.marketingConsent } : { buyerName: '', buyerEmail: '', marketingConsent: false };
+    const form = order ? { buyerName: order.buyerName, buyerEmail: order.buyerEmail ?? '', marketingConsent: order.marketingConsent } : { buyerName: '', buyerEmail: '', marketingConsent: false };
     return html(
       reply,
       <CheckoutPage view={view.value} form={form} errors={req.query.payment === 'cancelled' ? ['The payment was cancelled. Nothing was charged, and your tickets are still held.'] : []}
@@ -234,6 +235,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
 
   registerDashboardRoutes(app, w);
   registerEventRoutes(app, w);
+  registerCounterRoutes(app, w);
   registerMailingRoutes(app, w);
   registerUnsubscribeRoutes(app, w);
   registerSecurityRoutes(app, w);

@@ -74,7 +74,7 @@ describe.each(DB_KINDS)('fraud rules on %s', (kind) => {
     expect(box.logs.text()).toContain('order flagged for review');
     // The flag stays when the buyer retries the payment from a home connection.
     const home = addressIn(DEUTSCHE_TELEKOM);
-    expect((await startCheckout(box.deps, holdId, buyer(order.buyerEmail), { ip: home.ip })).ok).toBe(true);
+    expect((await startCheckout(box.deps, holdId, buyer(order.buyerEmail!), { ip: home.ip })).ok).toBe(true);
     expect(await box.deps.store.fraud.orderClient(order.id)).toMatchObject({ ip: home.ip, asn: DEUTSCHE_TELEKOM, flags: ['hosting_network'] });
   });
 

@@ -27,7 +27,7 @@ import { buy, staff } from '../support/subjects.ts';
 interface AIds {
   eventId: string; performanceId: string; orderId: string; orderCode: string; ticketId: string; ticketCode: string;
   mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string;
-  eventSlug: string; venueId: string; quotaId: string; ticketTypeId: string;
+  eventSlug: string; venueId: string; quotaId: string; ticketTypeId: string; documentId: string;
 }
 
 type Expectation =
@@ -69,6 +69,16 @@ const RULES: Record<string, Rule> = {
   'POST /dashboard/orders/:id/tickets/:ticketId/name': (a) => [
     { url: `/dashboard/orders/${a.orderId}/tickets/${a.ticketId}/name`, body: { attendeeName: 'Hijacked Name' }, expect: { denied: 404 } },
   ],
+  'GET /dashboard/orders/:id/tickets.pdf': (a) => [{ url: `/dashboard/orders/${a.orderId}/tickets.pdf`, expect: { denied: 404 } }],
+  'GET /dashboard/orders/:id/documents/:documentId.pdf': (a) => [{ url: `/dashboard/orders/${a.orderId}/documents/${a.documentId}.pdf`, expect: { denied: 404 } }],
+  'GET /dashboard/counter': () => [{ url: '/dashboard/counter', expect: { own: 200 } }],
+  'GET /dashboard/counter/:performanceId': (a) => [{ url: `/dashboard/counter/${a.performanceId}`, expect: { denied: 404 } }],
+  'POST /dashboard/counter/:performanceId': (a) => (['review', 'sell'] as const).map((action) => ({
+    url: `/dashboard/counter/${a.performanceId}`,
+    body: { saleId: '00000000-0000-4000-8000-000000000001', method: 'cash', [`q_${a.ticketTypeId}`]: '1', action, quotedTotal: '2500' },
+    expect: { denied: 404 } as const,
+  })),
+  'GET /dashboard/counter/sales/:orderId': (a) => [{ url: `/dashboard/counter/sales/${a.orderId}`, expect: { denied: 404 } }],
   'GET /dashboard/performances/:id/cancel': (a) => [{ url: `/dashboard/performances/${a.performanceId}/cancel`, expect: { denied: 404 } }],
   'POST /dashboard/performances/:id/cancel': (a) => [{ url: `/dashboard/performances/${a.performanceId}/cancel`, body: { confirm: 'yes' }, expect: { denied: 404 } }],
   'GET /dashboard/exports': () => [{ url: '/dashboard/exports', expect: { own: 200 } }],
@@ -274,6 +284,7 @@ describe('tenant isolation matrix', () => {
       eventSlug: pa.slug, venueId: (await box.db.selectFrom('performances').where('id', '=', pa.performance.id).select('venueId').executeTakeFirstOrThrow()).venueId,
       // A seeded ticket type's own quota has the ticket type's id (migration 012).
       quotaId: pa.performance.ticketTypeIds[0]!, ticketTypeId: pa.performance.ticketTypeIds[0]!,
+      documentId: view.value.documents[0]!.id,
     };
 
     const login = await box.server.inject({
@@ -294,6 +305,7 @@ describe('tenant isolation matrix', () => {
 
   /** A's data as rows, to see that nothing B asked for changed it. */
   const snapshotOfA = async () => ({
+    ordersOfA: await box.db.selectFrom('orders').where('producerId', '=', aProducerId).select('id').orderBy('id').execute(),
     order: await box.db.selectFrom('orders').where('id', '=', a.orderId).select(['status', 'buyerName', 'buyerEmail', 'marketingConsent']).executeTakeFirstOrThrow(),
     tickets: await box.db.selectFrom('tickets').where('orderId', '=', a.orderId).select(['id', 'attendeeName', 'status']).orderBy('id').execute(),
     performance: await box.db.selectFrom('performances').where('id', '=', a.performanceId).select(['cancelledAt', 'startsAt']).executeTakeFirstOrThrow(),

@@ -31,10 +31,12 @@ export interface HoldItemsTable {
 }
 export interface OrdersTable {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: string;
-  buyerName: string; buyerEmail: string; marketingConsent: boolean; totalMinor: number; currency: string;
+  buyerName: string; buyerEmail: string | null; marketingConsent: boolean; totalMinor: number; currency: string;
   createdAt: Timestamp; paidAt: Timestamp | null;
   netMinor: Generated<number>; taxMinor: Generated<number>; feeMinor: Generated<number>; feeTaxMinor: Generated<number>; feeTaxRateBp: Generated<number>; feePerTicketMinor: Generated<number>;
   clientIp: Generated<string | null>; clientAsn: Generated<number | null>; clientOrg: Generated<string | null>; flagReasons: Generated<string | null>;
+  /** The user who sold it at the counter (migration 019); null online. */
+  soldBy: Generated<string | null>;
 }
 export interface OrderLinesTable {
   orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string;
@@ -43,6 +45,8 @@ export interface OrderLinesTable {
 export interface PaymentsTable {
   id: string; orderId: string; provider: string; providerRef: string | null; status: string;
   amountMinor: number; currency: string; createdAt: Timestamp; updatedAt: Timestamp; refundedMinor: Generated<number>;
+  /** The counter terminal's reference for a card payment (migration 019); never card data. */
+  terminalRef: Generated<string | null>;
 }
 export interface PaymentIssuesTable {
   id: string; producerId: string; paymentId: string; kind: string; detail: string; createdAt: Timestamp; resolvedAt: Timestamp | null;

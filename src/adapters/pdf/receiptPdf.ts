@@ -103,7 +103,7 @@ function parties(pdf: Pdf, doc: ReceiptDocument, top: number): number {
     for (const l of lines) y = text(pdf, l, x, y + 1, { width: half });
     return y;
   };
-  const buyer = block(MARGIN, doc.kind === 'receipt' ? 'Sold to' : 'Refunded to', [doc.buyer.name, doc.buyer.email]);
+  const buyer = block(MARGIN, doc.kind === 'receipt' ? 'Sold to' : 'Refunded to', [doc.buyer.name || 'Not named (sold at the counter)', ...(doc.buyer.email ? [doc.buyer.email] : [])]);
   const order = block(MARGIN + WIDTH / 2 + 10, 'Order', [
     `Order ${doc.orderCode}`, doc.eventTitle, `Performance: ${formatInZone(doc.performanceStartsAt, doc.timeZone)}`,
   ]);

@@ -1,6 +1,7 @@
 import { ATTENDEE_NAME_MAX, type OrderSearchPage, type ProducerOrderDetail } from '../../app/producer.ts';
 import type { DoorPerformance, PaymentIssue, ProducerOrderRow } from '../../app/ports.ts';
 import { FLAG_EXPLANATIONS } from '../../domain/fraud.ts';
+import { paymentMethodLabel } from '../../domain/counter.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
@@ -29,7 +30,7 @@ export function LoginPage(props: { email: string; errors: string[]; next: string
 }
 
 export function OrdersPage(props: {
-  orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer; canExport?: boolean; canConfigureSales?: boolean;
+  orders: ProducerOrderRow[]; issues: PaymentIssue[]; performances: DoorPerformance[]; notice: string | null; viewer: Viewer; canExport?: boolean; canSell?: boolean; canConfigureSales?: boolean;
   search?: OrderSearchPage; errors?: string[];
 }) {
   const errors = props.errors ?? [];
@@ -38,6 +39,7 @@ export function OrdersPage(props: {
     <Layout title={search ? `Orders matching “${search.query}”` : 'Orders'} viewer={props.viewer} failed={errors.length > 0}>
       <h1>Orders for {props.viewer.producerName}</h1>
       <p><a href="/dashboard/sales">Sales and check-in dashboard</a></p>
+      {props.canSell && <p><a href="/dashboard/counter">Sell at the box-office counter</a></p>}
       {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
       {props.canConfigureSales && <p><a href="/dashboard/waiting-rooms">Waiting rooms for busy on-sales</a></p>}
       <p><a href="/dashboard/mailings">Email your buyers</a></p>
@@ -73,7 +75,7 @@ export function OrdersPage(props: {
             <thead>
               <tr>
                 <th scope="col">Order</th><th scope="col">Event</th><th scope="col">Buyer</th><th scope="col">Status</th>
-                <th scope="col" class="num">Tickets</th><th scope="col" class="num">Total</th><th scope="col">Marketing consent</th>
+                <th scope="col" class="num">Tickets</th><th scope="col" class="num">Total</th><th scope="col">Paid by</th><th scope="col">Marketing consent</th>
               </tr>
             </thead>
             <tbody>
@@ -81,10 +83,11 @@ export function OrdersPage(props: {
                 <tr data-order-code={o.code}>
                   <th scope="row"><a href={`/dashboard/orders/${o.id}`}>{o.code}</a></th>
                   <td>{o.eventTitle}<br /><span class="muted">{formatInZone(o.performanceStartsAt, o.timeZone)}</span></td>
-                  <td>{o.buyerName}<br /><span class="muted">{o.buyerEmail}</span></td>
+                  <td>{o.buyerName || <span class="muted">No name given</span>}<br /><span class="muted">{o.buyerEmail ?? 'No email given'}</span></td>
                   <td>{ORDER_STATUS[o.status] ?? o.status}</td>
                   <td class="num">{o.ticketCount}</td>
                   <td class="num">{formatMoney(o.total)}</td>
+                  <td data-payment-method={o.paymentProvider ?? ''}>{paymentMethodLabel(o.paymentProvider)}</td>
                   <td>{o.marketingConsent ? 'Yes' : 'No'}</td>
                 </tr>
               ))}
@@ -143,7 +146,8 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
       <dl class="facts">
         <dt>Status</dt><dd data-order-status={order.status}>{ORDER_STATUS[order.status] ?? order.status}</dd>
         <dt>Event</dt><dd>{p.eventTitle}, {formatInZone(p.startsAt, p.venue.timeZone)}{p.cancelledAt ? ' (cancelled)' : ''}</dd>
-        <dt>Buyer</dt><dd>{order.buyerName}, {order.buyerEmail}</dd>
+        <dt>Buyer</dt><dd>{order.buyerName || 'No name given'}, {order.buyerEmail ?? 'no email given'}</dd>
+        {props.detail.seller !== null && <><dt>Sold</dt><dd data-sold-by>At the box-office counter by {props.detail.seller}</dd></>}
         <dt>Marketing consent</dt><dd>{order.marketingConsent ? 'Yes' : 'No'}</dd>
         <dt>Total</dt><dd>{formatMoney(order.total)}</dd>
       </dl>
@@ -152,7 +156,7 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
       <ul>
         {payments.map((pay) => (
           <li data-payment-status={pay.status}>
-            {pay.provider}: {pay.status}, {formatMoney(pay.amount)}{pay.refunded.amount > 0 ? `, refunded ${formatMoney(pay.refunded)}` : ''}
+            {paymentMethodLabel(pay.provider)}{pay.terminalRef ? ` (terminal reference ${pay.terminalRef})` : ''}: {pay.status}, {formatMoney(pay.amount)}{pay.refunded.amount > 0 ? `, refunded ${formatMoney(pay.refunded)}` : ''}
           </li>
         ))}
       </ul>
@@ -171,13 +175,14 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
           </fieldset>
           {canRefund && valid.length > 0 && (
             <p>
-              <button type="submit" name="scope" value="selected">Refund selected tickets</button>{' '}
-              <button type="submit" name="scope" value="all">Refund the whole order</button>
+              <button type="submit" name="scope" value="selected">Refund selected tickets…</button>{' '}
+              <button type="submit" name="scope" value="all">Cancel and refund the whole order…</button>
             </p>
           )}
         </form>
       )}
-      {props.detail.canResend && valid.length > 0 && (
+      {props.detail.canResend && valid.length > 0 && <p><a href={`/dashboard/orders/${order.id}/tickets.pdf`}>Print the tickets (PDF)</a></p>}
+      {props.detail.canResend && valid.length > 0 && order.buyerEmail !== null && (
         <form method="post" action={`/dashboard/orders/${order.id}/resend`}>
           <input type="hidden" name="csrf" value={props.viewer.csrf} />
           <p>The buyer gets the confirmation mail again, with the tickets and the receipt.</p>

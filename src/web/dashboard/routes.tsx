@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { doorPerformances } from '../../app/door.ts';
 import { type ExportFormat, exportAttendees, exportsOverview } from '../../app/exports.ts';
 import { paymentIssues, producerOrder, producerOrders, renameAttendee, resendTickets, searchProducerOrders } from '../../app/producer.ts';
-import { cancelPerformance, paidOrdersOfPerformance, refundOrder } from '../../app/refunds.ts';
+import { cancelPerformance, paidOrdersOfPerformance, planRefund, refundOrder } from '../../app/refunds.ts';
 import { salesOverview } from '../../app/sales.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { statusOf } from '../../http/errors.ts';
@@ -16,6 +16,7 @@ import { ErrorPage } from '../layout.tsx';
 import type { Action } from '../../domain/policy.ts';
 import { ExportsPage } from './exportsPage.tsx';
 import { CancelPerformancePage, OrderDetailPage, OrdersPage } from './pages.tsx';
+import { RefundConfirmPage } from './refundConfirm.tsx';
 import { SalesPage } from './salesPage.tsx';
 
 const refundForm = z.object({
@@ -45,7 +46,7 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
     const s = await requireUser(req, reply);
     if (!s) return reply;
     const query = orderSearchQuery.safeParse(req.query ?? {});
-    const common = { issues: await paymentIssues(deps, s.user), performances: await doorPerformances(deps, s.user), viewer: s.viewer, canExport: allowed(s, 'attendees.export'), canConfigureSales: allowed(s, 'events.manage') };
+    const common = { issues: await paymentIssues(deps, s.user), performances: await doorPerformances(deps, s.user), viewer: s.viewer, canExport: allowed(s, 'attendees.export'), canSell: allowed(s, 'counter.sell'), canConfigureSales: allowed(s, 'events.manage') };
     if (!query.success) return html(reply, <OrdersPage orders={[]} {...common} notice={null} errors={firstMessages(query.error)} />, 400);
     const q = query.data.q ?? '';
     if (q !== '') {
@@ -110,7 +111,14 @@ export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void 
     if (!csrfValid(w.session, s.token, body.csrf)) return again(403, ['This form has expired. Reload the page and try again.']);
     const form = refundForm.safeParse(body);
     if (!form.success) return again(400, form.error.issues.map((i) => i.message));
-    const result = await refundOrder(deps, s.user, req.params.id, { ticketIds: form.data.scope === 'all' ? null : form.data.ticketId });
+    const ticketIds = form.data.scope === 'all' ? null : form.data.ticketId;
+    // The first post shows what would happen; only the confirmation's post (confirm=yes) refunds.
+    if (body.confirm !== 'yes') {
+      const plan = await planRefund(deps, s.user, req.params.id, { ticketIds });
+      if (!plan.ok) return again(statusOf(plan), [plan.message]);
+      return html(reply, <RefundConfirmPage plan={plan.value} scope={form.data.scope} viewer={s.viewer} />);
+    }
+    const result = await refundOrder(deps, s.user, req.params.id, { ticketIds });
     if (!result.ok) return again(statusOf(result), [result.message]);
     return reply.redirect(`/dashboard/orders/${req.params.id}?done=${encodeURIComponent(formatMoney(result.value.refunded))}`, 303);
   });

@@ -12,6 +12,7 @@ import * as m010 from './010_accounts.ts';
 import * as m011 from './011_mailings.ts';
 import * as m012 from './012_quotas.ts';
 import * as m015 from './015_waiting_rooms.ts';
+import * as m019 from './019_counter.ts';
 
 /** Migrations are listed here in order; both databases run exactly these. */
 export const migrations: MigrationProvider = {
@@ -21,6 +22,7 @@ export const migrations: MigrationProvider = {
       '007_platform': m007, '008_subjects': m008, '009_receipt_content': m009, '010_accounts': m010, '011_mailings': m011,
       '012_quotas': m012,
       '015_waiting_rooms': m015,
+      '019_counter': m019,
     };
   },
 };

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AttendeeRepo, AttendeeRow, ProducerEvent } from '../../../app/ports.ts';
 import type { OrderStatus } from '../../../domain/order.ts';
 import type { Db } from '../connect.ts';
+import { latestPaymentProvider } from './orders.ts';
 
 /** The attendee export's reads. Every query names the producer, so no other producer's row can come back. */
 export function attendeeRepo(db: Db): AttendeeRepo {
@@ -46,12 +47,12 @@ export function attendeeRepo(db: Db): AttendeeRepo {
         .select([
           'o.code as orderCode', 'o.status as orderStatus', 'o.buyerName', 'o.buyerEmail', 'o.marketingConsent',
           'e.title as eventTitle', 'pf.startsAt as performanceStartsAt', 'v.timeZone', 'tt.name as ticketTypeName',
-          't.status as ticketStatus', 't.attendeeName', 'c.checkedInAt',
+          't.status as ticketStatus', 't.attendeeName', 'c.checkedInAt', latestPaymentProvider,
         ])
         .orderBy('e.title').orderBy('pf.startsAt').orderBy('o.code').orderBy('tt.sort').orderBy('t.createdAt').orderBy('t.id')
         .execute();
       return rows.map((r): AttendeeRow => ({
-        ...r, orderStatus: r.orderStatus as OrderStatus, ticketStatus: r.ticketStatus as AttendeeRow['ticketStatus'], checkedInAt: r.checkedInAt ?? null,
+        ...r, orderStatus: r.orderStatus as OrderStatus, ticketStatus: r.ticketStatus as AttendeeRow['ticketStatus'], checkedInAt: r.checkedInAt ?? null, paymentProvider: r.paymentProvider ?? null,
       }));
     },
     async recentExports(producerId, limit) {

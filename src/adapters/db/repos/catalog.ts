@@ -82,6 +82,18 @@ export function catalogRepo(db: Db): CatalogRepo {
       return detail;
     },
 
+    async ticketTypesOf(performanceId, now) {
+      const types = await db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).selectAll().orderBy('sort').orderBy('name').execute();
+      const usage = await usageOf(db, types.map((t) => t.id), now);
+      return types.map((t) => {
+        const u = usage.get(t.id) ?? { sold: 0, held: 0 };
+        return {
+          id: t.id, name: t.name, price: money(t.priceMinor, t.currency), capacity: t.capacity, sold: u.sold, held: u.held,
+          available: available(t.capacity, u.sold, u.held), taxRateBp: t.taxRateBp, taxInclusive: t.taxInclusive,
+        };
+      });
+    },
+
     async performanceContext(performanceId) {
       const r = await db
         .selectFrom('performances as pf')

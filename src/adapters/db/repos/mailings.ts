@@ -19,6 +19,8 @@ export function mailingRepo(db: Db): MailingRepo {
         .where('o.producerId', '=', producerId)
         .where('e.producerId', '=', producerId)
         .where('o.status', 'in', PAID)
+        // A counter buyer who gave no address is nobody to write to.
+        .where('o.buyerEmail', 'is not', null)
         .select(sql<string>`lower(o.buyer_email)`.as('email'))
         .distinct();
       if (eventId !== null) q = q.where('e.id', '=', eventId);

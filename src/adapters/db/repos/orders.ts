@@ -9,7 +9,7 @@ export function orderRecord(r: Selectable<OrdersTable>): OrderRecord {
   return {
     id: r.id, code: r.code, producerId: r.producerId, performanceId: r.performanceId, holdId: r.holdId,
     status: r.status as OrderStatus, buyerName: r.buyerName, buyerEmail: r.buyerEmail, marketingConsent: r.marketingConsent,
-    createdAt: r.createdAt, paidAt: r.paidAt,
+    createdAt: r.createdAt, paidAt: r.paidAt, soldBy: r.soldBy ?? null,
     total: money(r.totalMinor, r.currency), net: money(r.netMinor, r.currency), tax: money(r.taxMinor, r.currency),
     fee: money(r.feeMinor, r.currency), feeTax: money(r.feeTaxMinor, r.currency), feeTaxRateBp: r.feeTaxRateBp,
     feePerTicket: money(r.feePerTicketMinor, r.currency),
@@ -24,7 +24,7 @@ export function orderRepo(db: Db): OrderRepo {
         .insertInto('orders')
         .values({
           id: o.id, code: o.code, producerId: o.producerId, performanceId: o.performanceId, holdId: o.holdId, status: 'pending',
-          buyerName: o.buyerName, buyerEmail: o.buyerEmail, marketingConsent: o.marketingConsent, createdAt: o.createdAt, paidAt: null,
+          buyerName: o.buyerName, buyerEmail: o.buyerEmail, marketingConsent: o.marketingConsent, createdAt: o.createdAt, paidAt: null, soldBy: o.soldBy ?? null,
           totalMinor: p.gross.amount, currency: p.gross.currency, netMinor: p.net.amount, taxMinor: p.tax.amount,
           feeMinor: p.fee?.gross.amount ?? 0, feeTaxMinor: p.fee?.tax.amount ?? 0, feeTaxRateBp: o.fees.taxRateBp, feePerTicketMinor: o.fees.perTicketMinor,
         })
@@ -96,6 +96,9 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The provider (an online provider or a counter method) of the latest payment of the order aliased `o`, as `paymentProvider`. */
+export const latestPaymentProvider = sql<string | null>`(select pay.provider from payments pay where pay.order_id = o.id order by pay.created_at desc, pay.id desc limit 1)`.as('paymentProvider');
+
 function producerOrderQuery(db: Db, producerId: string) {
   return db
     .selectFrom('orders as o')
@@ -107,6 +110,7 @@ function producerOrderQuery(db: Db, producerId: string) {
       'o.id', 'o.code', 'o.status', 'o.performanceId', 'o.buyerName', 'o.buyerEmail', 'o.marketingConsent', 'o.totalMinor', 'o.currency', 'o.createdAt',
       'e.title as eventTitle', 'pf.startsAt as performanceStartsAt', 'v.timeZone',
       (eb) => eb.selectFrom('tickets').whereRef('tickets.orderId', '=', 'o.id').select(sql<number>`count(*)::int`.as('n')).as('ticketCount'),
+      latestPaymentProvider,
     ])
     .orderBy('o.createdAt', 'desc');
 }
@@ -120,5 +124,6 @@ async function producerOrderRows(
     id: r.id, code: r.code, status: r.status as OrderStatus, performanceId: r.performanceId, buyerName: r.buyerName, buyerEmail: r.buyerEmail,
     marketingConsent: r.marketingConsent, total: money(r.totalMinor, r.currency), createdAt: r.createdAt,
     eventTitle: r.eventTitle, performanceStartsAt: r.performanceStartsAt, timeZone: r.timeZone, ticketCount: r.ticketCount ?? 0,
+    paymentProvider: r.paymentProvider ?? null,
   }));
 }

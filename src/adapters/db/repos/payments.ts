@@ -9,6 +9,7 @@ function toRecord(r: Selectable<PaymentsTable>): PaymentRecord {
   return {
     id: r.id, orderId: r.orderId, provider: r.provider, providerRef: r.providerRef, status: r.status as PaymentStatus,
     amount: money(r.amountMinor, r.currency), refunded: money(r.refundedMinor, r.currency), createdAt: r.createdAt, updatedAt: r.updatedAt,
+    terminalRef: r.terminalRef ?? null,
   };
 }
 
@@ -19,7 +20,7 @@ export function paymentRepo(db: Db): PaymentRepo {
         .insertInto('payments')
         .values({
           id: p.id, orderId: p.orderId, provider: p.provider, providerRef: null, status: 'created',
-          amountMinor: p.amount.amount, currency: p.amount.currency, createdAt: p.createdAt, updatedAt: p.createdAt,
+          amountMinor: p.amount.amount, currency: p.amount.currency, createdAt: p.createdAt, updatedAt: p.createdAt, terminalRef: p.terminalRef ?? null,
         })
         .execute();
     },

@@ -22,7 +22,8 @@ export function retentionRepo(db: Db): RetentionRepo {
       return db
         .selectFrom('orders as o')
         .innerJoin('performances as pf', 'pf.id', 'o.performanceId')
-        .where('o.buyerEmail', 'not like', 'erased+%@invalid')
+        // A counter buyer who gave no address (null) is not anonymised yet either.
+        .where((w) => w.or([w('o.buyerEmail', 'is', null), w('o.buyerEmail', 'not like', 'erased+%@invalid')]))
         .where((eb) => eb(eb.selectFrom('performances as last').whereRef('last.eventId', '=', 'pf.eventId').select(sql<Date>`max(last.starts_at)`.as('m')), '<', before))
         .select(['o.id as orderId', 'o.buyerEmail as email'])
         .orderBy('o.id')
@@ -35,7 +36,8 @@ export function retentionRepo(db: Db): RetentionRepo {
         .where('h.status', '!=', 'converted')
         .where('h.expiresAt', '<', before)
         .where('o.status', 'in', ['pending', 'expired', 'cancelled'])
-        .where('o.buyerEmail', 'not like', 'erased+%@invalid')
+        // A counter buyer who gave no address (null) is not anonymised yet either.
+        .where((w) => w.or([w('o.buyerEmail', 'is', null), w('o.buyerEmail', 'not like', 'erased+%@invalid')]))
         .select([
           'o.id as orderId', 'o.buyerEmail as email',
           (eb) => eb.exists(eb.selectFrom('payments as p').whereRef('p.orderId', '=', 'o.id')
