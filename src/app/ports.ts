@@ -5,6 +5,7 @@ import type { FeePolicy, OrderPricing } from '../domain/pricing.ts';
 import type { Money } from '../domain/money.ts';
 import type { DisclosableOrder, DisclosureKind, DisclosureScope, DisclosureStatus } from '../domain/disclosure.ts';
 import type { FlagReason, RecentActivity } from '../domain/fraud.ts';
+import type { SaleState } from '../domain/hold.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
 
@@ -20,6 +21,8 @@ export interface TicketTypeView {
   /** What a buyer can hold now: the least room left in any of the type's quotas. */
   available: number;
   salesOpensAt: Date | null; salesClosesAt: Date | null; minPerOrder: number; maxPerOrder: number;
+  /** Whether it can be held now, by its sales window. */
+  saleState: SaleState;
 }
 export interface PerformanceView {
   id: string; number: number; startsAt: Date; venue: VenueView; ticketTypes: TicketTypeView[];

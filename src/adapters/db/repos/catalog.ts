@@ -1,6 +1,6 @@
 
 import type { CatalogRepo, EventDetail, EventSummary, PerformanceContext, PerformanceView } from '../../../app/ports.ts';
-import { typeAvailability } from '../../../domain/hold.ts';
+import { saleState, typeAvailability } from '../../../domain/hold.ts';
 import { money } from '../../../domain/money.ts';
 import type { Db } from '../connect.ts';
 import { inventoryRepo, releasePerformanceHolds } from './inventory.ts';
@@ -74,6 +74,7 @@ export function catalogRepo(db: Db): CatalogRepo {
           .map((t) => ({
             id: t.id, name: t.name, price: money(t.priceMinor, t.currency), available: typeAvailability(quotasOf.get(t.id) ?? [], free),
             salesOpensAt: t.salesOpensAt ?? null, salesClosesAt: t.salesClosesAt ?? null, minPerOrder: t.minPerOrder, maxPerOrder: t.maxPerOrder,
+            saleState: saleState({ salesOpensAt: t.salesOpensAt ?? null, salesClosesAt: t.salesClosesAt ?? null }, now),
           })),
       }));
       const detail: EventDetail = { ...event, performances };
