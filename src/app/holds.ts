@@ -4,7 +4,8 @@ import { type RequestedLine, available, holdExpiry, isHoldLive, normaliseRequest
 import { money } from '../domain/money.ts';
 import { type OrderPricing, priceOrder } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
-import type { Hold, OrderRecord, PerformanceContext } from './ports.ts';
+import type { Hold, OrderRecord, PerformanceContext, SeatChoice } from './ports.ts';
+import { holdSeats } from './seatClaims.ts';
 import { transact } from './transact.ts';
 
 export interface PlacedHold {
@@ -18,7 +19,7 @@ export interface PlacedHold {
  */
 export async function placeHold(
   deps: AppDeps,
-  input: { performanceId: string; lines: readonly RequestedLine[] },
+  input: { performanceId: string; lines: readonly RequestedLine[]; seats?: readonly SeatChoice[] },
 ): Promise<Result<PlacedHold>> {
   const request = normaliseRequest(input.lines);
   if (!request.ok) return request;
@@ -49,6 +50,9 @@ export async function placeHold(
         return { ...l, unitPrice: money(type.priceMinor, type.currency), taxRateBp: type.taxRateBp, taxInclusive: type.taxInclusive };
       }),
     );
+    // Reserved seating (ADR 0011): the chosen seats are claimed for this hold, or nothing is held.
+    const seated = await holdSeats(tx, { ...hold, holdId: hold.id, now, lines: request.value, seats: input.seats ?? [] });
+    if (!seated.ok) return seated;
     // The hold id opens the basket, so it stays out of the logs.
     deps.log.info({ performanceId: hold.performanceId }, 'hold placed');
     return ok({ holdId: hold.id, expiresAt: hold.expiresAt });

@@ -135,9 +135,11 @@ async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, paymen
   const types = await tx.inventory.lockTicketTypes(order.performanceId, ids);
   const lockedNow = deps.clock.now();
   const cancelled = performance?.cancelledAt != null;
-  if (cancelled || !isHoldLive(hold, lockedNow)) {
+  // Its seats (ADR 0011), locked: none may have gone to another buyer since the hold expired.
+  const seatsKept = await tx.seats.keepHoldSeats(hold.id);
+  if (cancelled || !seatsKept || !isHoldLive(hold, lockedNow)) {
     const usage = await tx.inventory.usage(ids, lockedNow);
-    const fits = !cancelled && lines.every((l) => {
+    const fits = !cancelled && seatsKept && lines.every((l) => {
       const t = types.find((x) => x.id === l.ticketTypeId)!;
       const u = usage.get(l.ticketTypeId)!;
       return l.quantity <= available(t.capacity, u.sold, u.held);
@@ -155,14 +157,14 @@ async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, paymen
   if (!next.ok) return false;
   await tx.orders.setStatus(order.id, next.value, now);
   await tx.holds.setStatus(hold.id, 'converted');
-  await tx.tickets.createMany(
-    lines.flatMap((l) =>
-      Array.from({ length: l.quantity }, () => ({
-        id: randomBytes(TICKET_ID_BYTES).toString('base64url'),
-        orderId: order.id, performanceId: order.performanceId, ticketTypeId: l.ticketTypeId, attendeeName: order.buyerName, createdAt: now,
-      })),
-    ),
+  const tickets = lines.flatMap((l) =>
+    Array.from({ length: l.quantity }, () => ({
+      id: randomBytes(TICKET_ID_BYTES).toString('base64url'),
+      orderId: order.id, performanceId: order.performanceId, ticketTypeId: l.ticketTypeId, attendeeName: order.buyerName, createdAt: now,
+    })),
   );
+  await tx.tickets.createMany(tickets);
+  await tx.seats.sellHoldSeats(hold.id, tickets);
   await issueReceipt(tx, order, now);
   await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
   deps.log.info({ orderId: order.id, paymentId: payment.id }, 'order paid, tickets issued');

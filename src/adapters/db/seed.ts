@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../../app/ports.ts';
 import type { Db } from './connect.ts';
+import { seatsForSale, smallTheatreSeats } from './demoSeats.ts';
+import { seatRepo } from './repos/seats.ts';
 
 /** Creating producers and events directly, for the demo and for tests, until the producer workspace (issue 6) does it. */
 
-export interface NewTicketType { name: string; priceMinor: number; currency: string; capacity: number; taxRateBp?: number; taxInclusive?: boolean }
+export interface NewTicketType { name: string; priceMinor: number; currency: string; capacity: number; taxRateBp?: number; taxInclusive?: boolean; zone?: string }
 export interface NewPerformance { startsAt: Date; ticketTypes: NewTicketType[] }
 export interface NewEvent {
   slug: string; title: string; description?: string; isDemo?: boolean; venue: { name: string; address?: string; timeZone: string }; performances: NewPerformance[];
@@ -35,7 +37,7 @@ export async function createProducer(
   return { producerId, userId };
 }
 
-export interface CreatedEvent { eventId: string; performances: { id: string; ticketTypeIds: string[] }[] }
+export interface CreatedEvent { eventId: string; venueId: string; performances: { id: string; ticketTypeIds: string[] }[] }
 
 export async function createEvent(db: Db, producerId: string, e: NewEvent, now: Date): Promise<CreatedEvent> {
   return db.transaction().execute(async (tx) => {
@@ -64,7 +66,7 @@ export async function createEvent(db: Db, producerId: string, e: NewEvent, now: 
       }
       performances.push({ id: performanceId, ticketTypeIds });
     }
-    return { eventId, performances };
+    return { eventId, venueId, performances };
   });
 }
 
@@ -114,4 +116,19 @@ export async function seedDemo(db: Db, passwords: PasswordHasher, login: { email
       ],
     }],
   }, now);
+  // Reserved seating (issue 4 §3): each zone is a ticket type sold only with seats of that zone.
+  const seats = smallTheatreSeats();
+  const recital = await createEvent(db, producerId, {
+    slug: 'chamber-recital-demo', title: 'Chamber Recital (demo)', isDemo: true,
+    description: 'A demo event with reserved seats: choose yours on the seat map. Tickets are not real.',
+    venue: { name: 'Demo Studio Theatre', address: '1 Example Street, London', timeZone: 'Europe/London' },
+    performances: [{
+      startsAt: eveningIn(20, now, 19),
+      ticketTypes: [
+        { name: 'Stalls', priceMinor: 2500, currency: 'GBP', capacity: seatsForSale(seats, 'Stalls'), taxRateBp: 2000, zone: 'Stalls' },
+        { name: 'Balcony', priceMinor: 1500, currency: 'GBP', capacity: seatsForSale(seats, 'Balcony'), taxRateBp: 2000, zone: 'Balcony' },
+      ],
+    }],
+  }, now);
+  await seatRepo(db).replaceSeatMap(recital.venueId, seats);
 }

@@ -187,6 +187,7 @@ export function OrderPage(props: {
             {tickets.map((t, i) => (
               <li class="card">
                 <p><strong>Ticket {i + 1}: {t.ticketTypeName}</strong>, for {t.attendeeName} {t.status !== 'valid' && <span class="badge">Not valid</span>}</p>
+                {t.seat && <p data-seat-name>Seat: <strong>{t.seat}</strong></p>}
                 {props.qrSvgs[t.id] && (
                   // Markup from the qrcode library, made on the server from the signed code alone.
                   <div class="qr-image" role="img" aria-label={`QR code for ticket ${i + 1}`} dangerouslySetInnerHTML={{ __html: props.qrSvgs[t.id]! }} />
