@@ -3,6 +3,7 @@ import { type Result, fail, ok } from '../domain/errors.ts';
 import { type RequestedLine, available, holdExpiry, isHoldLive, normaliseRequest } from '../domain/hold.ts';
 import { money } from '../domain/money.ts';
 import { type OrderPricing, priceOrder } from '../domain/pricing.ts';
+import type { PlacedSeat } from '../domain/seating.ts';
 import type { AppDeps } from './deps.ts';
 import type { Hold, OrderRecord, PerformanceContext, SeatChoice } from './ports.ts';
 import { holdSeats } from './seatClaims.ts';
@@ -71,6 +72,8 @@ export interface CheckoutView {
   pricing: OrderPricing;
   live: boolean;
   order: OrderRecord | null;
+  /** The seats the hold keeps (reserved seating), front row first. */
+  seats: PlacedSeat[];
 }
 
 export async function checkoutView(deps: AppDeps, holdId: string): Promise<Result<CheckoutView>> {
@@ -84,6 +87,7 @@ export async function checkoutView(deps: AppDeps, holdId: string): Promise<Resul
     pricing: priceHold(hold, performance),
     live: isHoldLive(hold, deps.clock.now()),
     order: await deps.store.orders.byHold(holdId),
+    seats: await deps.store.seats.ofHold(holdId),
   });
 }
 

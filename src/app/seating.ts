@@ -5,7 +5,7 @@ import { may } from '../domain/policy.ts';
 import { type PlacedSeat, type SeatSpec, bestTogether, checkSeatMap, generateSection, nextSectionTop, seatName, seatShortName } from '../domain/seating.ts';
 import type { AppDeps } from './deps.ts';
 import { type PlacedHold, placeHold } from './holds.ts';
-import type { ProducerVenue, SeatChoice, SeatedTicketType, SessionUser } from './ports.ts';
+import type { EventDetail, ProducerVenue, SeatChoice, SeatedTicketType, SessionUser } from './ports.ts';
 import { seatLines } from './seatClaims.ts';
 import { transact } from './transact.ts';
 
@@ -41,6 +41,16 @@ export async function performanceSeating(deps: AppDeps, performanceId: string): 
       return { id: s.id, section: s.section, row: s.row, number: s.number, x: s.x, y: s.y, zone: s.zone, forSale: s.forSale, state, ticketTypeId: type?.id ?? null, price: type?.price ?? null };
     }),
   };
+}
+
+/** The seat maps of an event's performances that sell seats, by performance id. */
+export async function eventSeating(deps: AppDeps, event: EventDetail): Promise<Record<string, SeatingView>> {
+  const result: Record<string, SeatingView> = {};
+  for (const p of event.performances) {
+    const seating = await performanceSeating(deps, p.id);
+    if (seating) result[p.id] = seating;
+  }
+  return result;
 }
 
 /** A zone is sold as its first seated ticket type (by the ticket types' order). */

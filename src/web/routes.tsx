@@ -6,7 +6,9 @@ import { startCheckout } from '../app/checkout.ts';
 import { confirmPaymentReturn } from '../app/payments.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { doorPerformances, scanTicket } from '../app/door.ts';
-import { checkoutView, placeHold } from '../app/holds.ts';
+import { checkoutView } from '../app/holds.ts';
+import { eventSeating, placeSeatedHold } from '../app/seating.ts';
+import { seatChoiceForm } from './storefront/seatForms.ts';
 import { buyerOrder, orderDocument, ticketPdf } from '../app/orders.ts';
 import { requestSupport } from '../app/support.ts';
 import { eventPage, listUpcomingEvents } from '../app/storefront.ts';
@@ -18,6 +20,7 @@ import { registerAdminRoutes } from './admin/routes.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
 import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
 import { registerSecurityRoutes } from './dashboard/securityRoutes.tsx';
+import { registerSeatMapRoutes } from './dashboard/seatMaps.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
@@ -61,20 +64,23 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   app.get<{ Params: { slug: string } }>('/events/:slug', async (req, reply) => {
     const event = await eventPage(deps, req.params.slug);
     if (!event.ok) return failurePage(reply, event);
-    return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} />);
+    return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} seating={await eventSeating(deps, event.value)} />);
   });
 
   app.post<{ Params: { slug: string } }>('/events/:slug/hold', async (req, reply) => {
     const event = await eventPage(deps, req.params.slug);
     if (!event.ok) return failurePage(reply, event);
-    const again = (status: number, errors: string[]) => html(reply, <EventPage event={event.value} errors={errors} viewer={null} />, status);
+    const again = async (status: number, errors: string[]) => html(reply, <EventPage event={event.value} errors={errors} viewer={null} seating={await eventSeating(deps, event.value)} />, status);
     const form = holdForm.safeParse(req.body ?? {});
     if (!form.success) return again(400, firstMessages(form.error));
     if (!event.value.performances.some((p) => p.id === form.data.performanceId)) return again(400, ['Choose a performance of this event.']);
-    const hold = await placeHold(deps, form.data);
+    const seats = seatChoiceForm.safeParse(req.body ?? {});
+    if (!seats.success) return again(400, firstMessages(seats.error));
+    const hold = await placeSeatedHold(deps, { ...form.data, ...seats.data });
     if (!hold.ok) {
       const fresh = await eventPage(deps, req.params.slug);
-      return html(reply, <EventPage event={fresh.ok ? fresh.value : event.value} errors={[hold.message]} viewer={null} />, statusOf(hold));
+      const shown = fresh.ok ? fresh.value : event.value;
+      return html(reply, <EventPage event={shown} errors={[hold.message]} viewer={null} seating={await eventSeating(deps, shown)} selectedSeats={seats.data.seatIds} />, statusOf(hold));
     }
     return reply.redirect(`/checkout/${hold.value.holdId}`, 303);
   });
@@ -228,6 +234,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerMailingRoutes(app, w);
   registerUnsubscribeRoutes(app, w);
   registerSecurityRoutes(app, w);
+  registerSeatMapRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
 

@@ -9,7 +9,7 @@ import { addSection, performanceSeating, placeSeatedHold, saveSeatMap, venueSeat
 import type { SessionUser } from '../../src/app/ports.ts';
 import { seatShortName } from '../../src/domain/seating.ts';
 import { type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
-import { BUYER, checkoutAndSettle } from '../support/buy.ts';
+import { checkoutAndSettle } from '../support/buy.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { producerWithSeatedEvent } from '../support/seating.ts';
 
