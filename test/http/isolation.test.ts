@@ -10,6 +10,8 @@ import { requestSupport } from '../../src/app/support.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { buy, staff } from '../support/subjects.ts';
+import { seatRepo } from '../../src/adapters/db/repos/seats.ts';
+import { smallTheatreSeats } from '../../src/adapters/db/demoSeats.ts';
 
 /**
  * The tenant isolation matrix (issue 6, section 7). It reads the app's own route table, and every
@@ -25,7 +27,7 @@ import { buy, staff } from '../support/subjects.ts';
 /** What A has that B asks for. */
 interface AIds {
   eventId: string; performanceId: string; orderId: string; orderCode: string; ticketId: string; ticketCode: string;
-  mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string;
+  mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string; venueId: string;
 }
 
 type Expectation =
@@ -77,6 +79,12 @@ const RULES: Record<string, Rule> = {
   'POST /dashboard/security/totp': () => [{ url: '/dashboard/security/totp', body: {}, expect: { self: true } }],
   'POST /dashboard/security/totp/confirm': () => [{ url: '/dashboard/security/totp/confirm', body: { code: '000000' }, expect: { self: true } }],
   'POST /dashboard/security/totp/disable': () => [{ url: '/dashboard/security/totp/disable', body: { code: '000000' }, expect: { self: true } }],
+  'GET /dashboard/venues': () => [{ url: '/dashboard/venues', expect: { own: 200 } }],
+  'GET /dashboard/venues/:venueId/seats': (a) => [{ url: `/dashboard/venues/${a.venueId}/seats`, expect: { denied: 404 } }],
+  'POST /dashboard/venues/:venueId/seats/section': (a) => [{
+    url: `/dashboard/venues/${a.venueId}/seats/section`, body: { section: 'Probe', firstRow: 'A', lastRow: 'B', firstSeat: '1', lastSeat: '3', zone: 'Probe' }, expect: { denied: 404 },
+  }],
+  'POST /dashboard/venues/:venueId/seats': (a) => [{ url: `/dashboard/venues/${a.venueId}/seats`, body: { document: '{"seats":[]}' }, expect: { denied: 404 } }],
   'GET /door': (a) => [
     { url: '/door', expect: { own: 200 } },
     { url: `/door?performanceId=${a.performanceId}`, expect: { own: 200 } },
@@ -219,7 +227,9 @@ describe('tenant isolation matrix', () => {
     a = {
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
+      venueId: pa.event.venueId,
     };
+    await seatRepo(box.db).replaceSeatMap(a.venueId, smallTheatreSeats());
 
     const login = await box.server.inject({
       method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -250,6 +260,7 @@ describe('tenant isolation matrix', () => {
     disclosure: await box.db.selectFrom('disclosureRequests').where('id', '=', a.disclosureId).select(['status', 'lastExportHash']).executeTakeFirstOrThrow(),
     disclosures: await box.db.selectFrom('disclosureRequests').select('id').orderBy('id').execute(),
     totpOfA: await box.db.selectFrom('userTotp').where('userId', '=', aUserId).select('userId').execute(),
+    seatsOfA: await box.db.selectFrom('seats').where('venueId', '=', a.venueId).select(['id', 'section', 'rowLabel', 'number', 'forSale']).orderBy('id').execute(),
   });
 
   /** The response as text a person could read: an XLSX is unpacked into its cells. */
@@ -277,7 +288,7 @@ describe('tenant isolation matrix', () => {
 
   it("refuses producer B every one of producer A's resources, shows B none of A's data, and changes nothing of A's", async () => {
     const before = await snapshotOfA();
-    const secrets = [BUYER.name, BUYER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME];
+    const secrets = [BUYER.name, BUYER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME, a.venueId];
     const failures: string[] = [];
     let probes = 0;
     for (const [route, rule] of Object.entries(RULES)) {
@@ -333,5 +344,8 @@ describe('tenant isolation matrix', () => {
     expect(mailing.statusCode).toBe(200);
     expect(mailing.body).toContain('A private update');
     expect((await get('/dashboard')).body).toContain(BUYER.email);
+    const seats = await get(`/dashboard/venues/${a.venueId}/seats`);
+    expect(seats.statusCode).toBe(200);
+    expect(seats.body).toContain('<th scope="row">Stalls</th>');
   });
 });
