@@ -35,7 +35,7 @@ function setUp(picker: HTMLElement): void {
   const announce = () => {
     if (!status) return;
     const chosen = seats.filter((s) => s.input?.checked);
-    status.textContent = chosen.length === 0 ? '' : `${chosen.length} ${chosen.length === 1 ? 'seat' : 'seats'} chosen: ${chosen.map((s) => s.label.split(', ').slice(0, 3).join(' ')).join('; ')}.`;
+    status.textContent = chosen.length === 0 ? '' : `${chosen.length} ${chosen.length === 1 ? 'seat' : 'seats'} chosen: ${chosen.map((s) => s.label.split(', ').slice(0, 3).join(', ')).join('; ')}.`;
   };
   for (const s of seats) {
     s.g.setAttribute('role', 'checkbox');
