@@ -5,7 +5,7 @@ import { type SeatMapView, addSection, saveSeatMap, venueSeatMap, venuesForSeatM
 import { type PlacedSeat, type SeatSpec, MAX_SEATS_PER_MAP, sectionsOf } from '../../domain/seating.ts';
 import { statusOf } from '../../http/errors.ts';
 import { firstMessages, uuid } from '../forms.ts';
-import { ErrorPage, ErrorSummary, Layout, type Viewer } from '../layout.tsx';
+import { ErrorPage, ErrorSummary, Layout, ScrollableTable, type Viewer } from '../layout.tsx';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
 import { mapBox } from '../storefront/seatMap.tsx';
@@ -181,7 +181,7 @@ function SeatMapPage(props: { map: SeatMapView; errors: string[]; notice: string
         {seats.length === 0 ? <p>This venue has no seats yet. Add a section below, or paste a map.</p> : (
           <>
             <SeatMapPreview seats={seats} />
-            <div class="table-wrap">
+            <ScrollableTable label="Sections of the seat map">
               <table>
                 <caption class="sr-only">Sections of the seat map</caption>
                 <thead><tr><th scope="col">Section</th><th scope="col">Rows</th><th scope="col" class="num">Seats</th><th scope="col" class="num">Not for sale</th><th scope="col">Zones</th></tr></thead>
@@ -200,7 +200,7 @@ function SeatMapPage(props: { map: SeatMapView; errors: string[]; notice: string
                   })}
                 </tbody>
               </table>
-            </div>
+            </ScrollableTable>
           </>
         )}
       </section>
