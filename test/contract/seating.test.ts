@@ -8,6 +8,8 @@ import { refundOrder } from '../../src/app/refunds.ts';
 import { addSection, performanceSeating, placeSeatedHold, saveSeatMap, venueSeatMap } from '../../src/app/seating.ts';
 import type { SessionUser } from '../../src/app/ports.ts';
 import { seatShortName } from '../../src/domain/seating.ts';
+import { seedDemo } from '../../src/adapters/db/seed.ts';
+import { eventPage } from '../../src/app/storefront.ts';
 import { type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { checkoutAndSettle } from '../support/buy.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -180,5 +182,15 @@ describe.each(DB_KINDS)('reserved seating on %s', (kind) => {
     const saved = await saveSeatMap(box.deps, user, p.venueId, marked);
     expect(saved.ok && saved.value.seats.find((s) => s.id === p.seat('Stalls F1').id)?.forSale).toBe(false);
     expect(await stateOf(p, ['Stalls F1'])).toEqual(['not_for_sale']);
+  });
+
+  it('seeds a seated demo event whose zones sell the map\'s seats', async () => {
+    await seedDemo(box.db, box.deps.passwords, { email: `demo-${kind}@seating.test`, password: 'demo-password' }, box.clock.now());
+    const event = await eventPage(box.deps, 'chamber-recital-demo');
+    if (!event.ok) throw new Error(event.message);
+    const seating = await performanceSeating(box.deps, event.value.performances[0]!.id);
+    expect(seating?.seatedTypes.map((t) => [t.name, t.zone, t.price.amount])).toEqual([['Stalls', 'Stalls', 2500], ['Balcony', 'Balcony', 1500]]);
+    expect(seating?.seats.filter((s) => s.state === 'available')).toHaveLength(100);
+    expect(event.value.performances[0]!.ticketTypes.map((t) => t.capacity)).toEqual([70, 30]);
   });
 });
