@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatchMails } from '../../src/app/mail.ts';
 import { confirmPaymentReturn } from '../../src/app/payments.ts';
 import { type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { checkoutAndSettle } from '../support/buy.ts';
@@ -120,6 +121,12 @@ describe('reserved seating pages', () => {
     await writeFile(file, pdf.rawPayload);
     const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
     expect(stdout).toContain('Seat: Balcony, row C, seat 2');
+    // The confirmation mail and the producer's view of the order name it too.
+    await dispatchMails(box.deps);
+    const mail = await box.db.selectFrom('devOutbox').where('textBody', 'like', `%${paid.value.order.code}%`).select('textBody').executeTakeFirstOrThrow();
+    expect(mail.textBody).toContain('Seat: Balcony, row C, seat 2');
+    const detail = await get(`/dashboard/orders/${paid.value.order.id}`, await logInCookie(box.server, a.email, a.password));
+    expect(detail.body).toContain('Balcony, Balcony, row C, seat 2 for');
   });
 
   describe('the producer\'s seat map pages', () => {
