@@ -258,7 +258,9 @@ function SeatMapPreview(props: { seats: readonly PlacedSeat[] }) {
       <desc id="preview-desc">{`${props.seats.length} seats, ${forSale} for sale; stage at the top. The table below lists the sections.`}</desc>
       <rect class="seat-stage" x={box.x + 40} y={box.y + 8} width={box.width - 80} height={26} rx={4} />
       <text x={box.x + box.width / 2} y={box.y + 26} text-anchor="middle" font-size="14">Stage</text>
-      {sectionsOf(props.seats).map((section) => section.rows.map((row) => (
+      {sectionsOf(props.seats).map((section) => [
+        <text x={box.x + box.width / 2} y={section.rows[0]!.seats[0]!.y - 18} text-anchor="middle" font-size="12">{section.name}</text>,
+        ...section.rows.map((row) => (
         <g>
           <text x={row.seats[0]!.x - 20} y={row.seats[0]!.y + 4} text-anchor="end" font-size="12">{row.label}</text>
           {row.seats.map((s) => (
@@ -268,7 +270,7 @@ function SeatMapPreview(props: { seats: readonly PlacedSeat[] }) {
             </g>
           ))}
         </g>
-      )))}
+      ))])}
     </svg>
   );
 }
