@@ -3,8 +3,11 @@ import { type Result, fail, ok } from '../domain/errors.ts';
 import { type RequestedLine, checkSaleRules, holdExpiry, isHoldLive, normaliseRequest, quotaTakes, typeAvailability } from '../domain/hold.ts';
 import { money } from '../domain/money.ts';
 import { type OrderPricing, priceOrder } from '../domain/pricing.ts';
+import type { PlacedSeat } from '../domain/seating.ts';
 import type { AppDeps } from './deps.ts';
-import type { Hold, OrderRecord, PerformanceContext, QuotaCount, TicketTypeRow } from './ports.ts';
+import type { Hold, OrderRecord, PerformanceContext, QuotaCount, SeatChoice, TicketTypeRow } from './ports.ts';
+import { holdSeats } from './seatClaims.ts';
+import { transact } from './transact.ts';
 
 export interface PlacedHold {
   holdId: string;
@@ -22,7 +25,7 @@ const SWEEP_BATCH = 500;
  */
 export async function placeHold(
   deps: AppDeps,
-  input: { performanceId: string; lines: readonly RequestedLine[]; eventSlug?: string },
+  input: { performanceId: string; lines: readonly RequestedLine[]; eventSlug?: string; seats?: readonly SeatChoice[] },
 ): Promise<Result<PlacedHold>> {
   const request = normaliseRequest(input.lines);
   if (!request.ok) return request;
@@ -49,15 +52,25 @@ export async function placeHold(
     return { ...l, unitPrice: money(type.priceMinor, type.currency), taxRateBp: type.taxRateBp, taxInclusive: type.taxInclusive };
   });
 
+  // Reserved seating (ADR 0011): a seated type is sold only with seats, claimed together with the places.
+  const seats = input.seats ?? [];
+  const seated = seats.length > 0 || types.some((t) => t.zone !== null);
   const attempt = async (): Promise<Result<PlacedHold>> => {
     const hold = { id: randomUUID(), performanceId: input.performanceId, createdAt: now, expiresAt: holdExpiry(now, deps.settings.holdMinutes) };
-    // Step 1, the places from every quota: one atomic statement, so no transaction is opened around it
-    // and the quota rows stay locked only while the database runs it (ADR 0010).
-    // A step 2 (seat claims of reserved seating) must be atomic with it: run both in one
-    // transact(deps.store, (tx) => …), step 1 as tx.inventory.reserveHold, then the claims, failing to roll back.
-    const { short } = await deps.store.inventory.reserveHold(hold, items, takes);
-    if (short.length > 0) return fail('sold_out', '', { short });
-    return ok({ holdId: hold.id, expiresAt: hold.expiresAt });
+    const placed = ok({ holdId: hold.id, expiresAt: hold.expiresAt });
+    if (!seated) {
+      // The places from every quota: one atomic statement, so no transaction is opened around it and
+      // the quota rows stay locked only while the database runs it (ADR 0010).
+      const { short } = await deps.store.inventory.reserveHold(hold, items, takes);
+      return short.length > 0 ? fail('sold_out', '', { short }) : placed;
+    }
+    // With seats, the places and the seat claims are one transaction: a seat taken meanwhile rolls both back.
+    return transact(deps.store, async (tx) => {
+      const { short } = await tx.inventory.reserveHold(hold, items, takes);
+      if (short.length > 0) return fail('sold_out', '', { short });
+      const claimed = await holdSeats(tx, { performanceId: hold.performanceId, holdId: hold.id, expiresAt: hold.expiresAt, now, lines, seats });
+      return claimed.ok ? placed : claimed;
+    });
   };
   let placed = await attempt();
   if (!placed.ok && placed.code === 'sold_out' && (await sweepExpiredHolds(deps, input.performanceId)) > 0) placed = await attempt();
@@ -110,6 +123,8 @@ export interface CheckoutView {
   pricing: OrderPricing;
   live: boolean;
   order: OrderRecord | null;
+  /** The seats the hold keeps (reserved seating), front row first. */
+  seats: PlacedSeat[];
 }
 
 export async function checkoutView(deps: AppDeps, holdId: string): Promise<Result<CheckoutView>> {
@@ -123,6 +138,7 @@ export async function checkoutView(deps: AppDeps, holdId: string): Promise<Resul
     pricing: priceHold(hold, performance),
     live: isHoldLive(hold, deps.clock.now()),
     order: await deps.store.orders.byHold(holdId),
+    seats: await deps.store.seats.ofHold(holdId),
   });
 }
 

@@ -142,6 +142,8 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
     return false;
   };
   if (performance?.cancelledAt != null) return refuse();
+  // Its seats (ADR 0011), locked: none may have gone to another buyer since the hold expired.
+  if (!(await tx.seats.keepHoldSeats(hold.id))) return refuse();
   // An active hold still has its places on the quota counters (even past its expiry, until the sweeper
   // ends it), so they become tickets. A hold already ended gave them back: they must still be free.
   if (!(await tx.inventory.endHold(hold.id, 'converted'))) {
@@ -153,14 +155,14 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
   const next = transitionOrder(order.status, 'paid');
   if (!next.ok) return false;
   await tx.orders.setStatus(order.id, next.value, now);
-  await tx.tickets.createMany(
-    lines.flatMap((l) =>
-      Array.from({ length: l.quantity }, () => ({
-        id: randomBytes(TICKET_ID_BYTES).toString('base64url'),
-        orderId: order.id, performanceId: order.performanceId, ticketTypeId: l.ticketTypeId, attendeeName: order.buyerName, createdAt: now,
-      })),
-    ),
+  const tickets = lines.flatMap((l) =>
+    Array.from({ length: l.quantity }, () => ({
+      id: randomBytes(TICKET_ID_BYTES).toString('base64url'),
+      orderId: order.id, performanceId: order.performanceId, ticketTypeId: l.ticketTypeId, attendeeName: order.buyerName, createdAt: now,
+    })),
   );
+  await tx.tickets.createMany(tickets);
+  await tx.seats.sellHoldSeats(hold.id, tickets);
   await issueReceipt(tx, order, now);
   if (order.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
   deps.log.info({ orderId: order.id, paymentId: payment.id }, 'order paid, tickets issued');

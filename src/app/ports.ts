@@ -7,6 +7,7 @@ import type { Money } from '../domain/money.ts';
 import type { DisclosableOrder, DisclosureKind, DisclosureScope, DisclosureStatus } from '../domain/disclosure.ts';
 import type { FlagReason, RecentActivity } from '../domain/fraud.ts';
 import type { SaleState } from '../domain/hold.ts';
+import type { PlacedSeat, SeatSpec } from '../domain/seating.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
 
@@ -53,6 +54,8 @@ export interface TicketTypeRow {
   salesOpensAt: Date | null; salesClosesAt: Date | null; minPerOrder: number; maxPerOrder: number;
   /** The quotas this type draws on; a hold of it takes a place from each. */
   quotaIds: string[];
+  /** A seated type's zone of the venue's seat map: sold only with seats (ADR 0011). */
+  zone: string | null;
 }
 /** One quota's counters: capacity − sold − held is what is left. */
 export interface QuotaCount { quotaId: string; name: string; capacity: number; sold: number; held: number }
@@ -392,6 +395,7 @@ export interface Repos {
   sales: SalesRepo;
   credentials: CredentialRepo;
   eventAdmin: EventAdminRepo;
+  seats: SeatRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------
@@ -501,7 +505,8 @@ export interface Mailer {
 export interface TicketPdfInput {
   producerName: string; eventTitle: string; startsAt: Date; timeZone: string; venueName: string; venueAddress: string;
   orderCode: string;
-  tickets: { id: string; ticketTypeName: string; attendeeName: string; code: string }[];
+  /** `seat`: the reserved seat's name, when the ticket has one. */
+  tickets: { id: string; ticketTypeName: string; attendeeName: string; code: string; seat?: string | null }[];
 }
 export interface TicketPdfRenderer {
   render(input: TicketPdfInput): Promise<Buffer>;
@@ -640,4 +645,44 @@ export interface MailingRepo {
   /** The producer user's own address, for a test send. */
   userEmail(producerId: string, userId: string): Promise<string | null>;
   producerName(producerId: string): Promise<string | null>;
+}
+
+// ---------- reserved seating (issue 4 §3, ADR 0011) ----------
+
+/** A seat of a performance as the buyer sees it: taken while a live hold or a valid ticket has it. */
+export interface PerformanceSeat extends PlacedSeat { taken: boolean }
+/** A ticket type sold only with a seat of its zone. */
+export interface SeatedTicketType { id: string; name: string; zone: string; price: Money }
+export interface ProducerVenue { id: string; name: string; address: string; timeZone: string; seatCount: number }
+export interface SeatChoice { seatId: string; ticketTypeId: string }
+export interface SeatRepo {
+  /** The producer's venues; only that producer's. */
+  venuesOf(producerId: string): Promise<ProducerVenue[]>;
+  /** One venue of the producer's; null for an unknown venue or another producer's. */
+  venueOf(producerId: string, venueId: string): Promise<ProducerVenue | null>;
+  seatsOfVenue(venueId: string): Promise<PlacedSeat[]>;
+  /**
+   * Makes the venue's map exactly `seats`: a seat keeps its id by section, row and number. Seats that
+   * would go but were ever held or sold are returned, and then nothing is changed (call it in a transaction).
+   */
+  replaceSeatMap(venueId: string, seats: readonly SeatSpec[]): Promise<PlacedSeat[]>;
+  /** Every seat of the performance's venue, with whether a live claim has it at `now`. */
+  seatsOfPerformance(performanceId: string, now: Date): Promise<PerformanceSeat[]>;
+  /** These seats, if they are in the performance's venue. */
+  seatsForPerformance(performanceId: string, seatIds: readonly string[]): Promise<PlacedSeat[]>;
+  seatedTicketTypes(performanceId: string): Promise<SeatedTicketType[]>;
+  /**
+   * Claims the seats for the hold (call it in the hold's transaction): first marks released the dead
+   * claims on them (hold expired or released, ticket voided), then inserts; the partial unique index
+   * refuses a seat that still has a live claim. Returns the seat ids it could not claim.
+   */
+  claim(c: { performanceId: string; holdId: string; expiresAt: Date; now: Date; seats: readonly SeatChoice[] }): Promise<string[]>;
+  /** Locks the hold's claims (FOR UPDATE); true when nobody has released any of them. */
+  keepHoldSeats(holdId: string): Promise<boolean>;
+  /** Turns the hold's claims into sales: each claim gets a ticket of its ticket type. */
+  sellHoldSeats(holdId: string, tickets: readonly { id: string; ticketTypeId: string }[]): Promise<void>;
+  /** The seats the hold still claims. */
+  ofHold(holdId: string): Promise<PlacedSeat[]>;
+  /** The seat of each of these tickets that has one. */
+  ofTickets(ticketIds: readonly string[]): Promise<Map<string, PlacedSeat>>;
 }

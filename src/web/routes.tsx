@@ -6,7 +6,9 @@ import { startCheckout } from '../app/checkout.ts';
 import { confirmPaymentReturn } from '../app/payments.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { doorPerformances, scanTicket } from '../app/door.ts';
-import { checkoutView, placeHold } from '../app/holds.ts';
+import { checkoutView } from '../app/holds.ts';
+import { eventSeating, placeSeatedHold } from '../app/seating.ts';
+import { seatChoiceForm } from './storefront/seatForms.ts';
 import { buyerOrder, orderDocument, ticketPdf } from '../app/orders.ts';
 import { requestSupport } from '../app/support.ts';
 import { eventPage, listUpcomingEvents } from '../app/storefront.ts';
@@ -20,6 +22,7 @@ import { registerDashboardRoutes } from './dashboard/routes.tsx';
 import { registerEventRoutes } from './dashboard/eventsRoutes.tsx';
 import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
 import { registerSecurityRoutes } from './dashboard/securityRoutes.tsx';
+import { registerSeatMapRoutes } from './dashboard/seatMaps.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
@@ -63,20 +66,22 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   app.get<{ Params: { slug: string } }>('/events/:slug', async (req, reply) => {
     const event = await eventPage(deps, req.params.slug);
     if (!event.ok) return failurePage(reply, event);
-    return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} />);
+    return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} seating={await eventSeating(deps, event.value)} />);
   });
 
   app.post<{ Params: { slug: string } }>('/events/:slug/hold', async (req, reply) => {
     // The event page is read only to answer a refusal: a hold's own reads are few (ADR 0010).
-    const again = async (status: number, errors: string[]) => {
+    const again = async (status: number, errors: string[], selectedSeats: readonly string[] = []) => {
       const event = await eventPage(deps, req.params.slug);
       if (!event.ok) return failurePage(reply, event);
-      return html(reply, <EventPage event={event.value} errors={errors} viewer={null} />, status);
+      return html(reply, <EventPage event={event.value} errors={errors} viewer={null} seating={await eventSeating(deps, event.value)} selectedSeats={selectedSeats} />, status);
     };
     const form = holdForm.safeParse(req.body ?? {});
     if (!form.success) return again(400, firstMessages(form.error));
-    const hold = await placeHold(deps, { ...form.data, eventSlug: req.params.slug });
-    if (!hold.ok) return again(statusOf(hold), [hold.message]);
+    const seats = seatChoiceForm.safeParse(req.body ?? {});
+    if (!seats.success) return again(400, firstMessages(seats.error));
+    const hold = await placeSeatedHold(deps, { ...form.data, ...seats.data, eventSlug: req.params.slug });
+    if (!hold.ok) return again(statusOf(hold), [hold.message], seats.data.seatIds);
     return reply.redirect(`/checkout/${hold.value.holdId}`, 303);
   });
 
@@ -231,6 +236,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerMailingRoutes(app, w);
   registerUnsubscribeRoutes(app, w);
   registerSecurityRoutes(app, w);
+  registerSeatMapRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
 

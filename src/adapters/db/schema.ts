@@ -21,6 +21,7 @@ export interface TicketTypesTable {
   id: string; performanceId: string; name: string; priceMinor: number; currency: string; sort: number;
   taxRateBp: Generated<number>; taxInclusive: Generated<boolean>;
   salesOpensAt: Generated<Date | null>; salesClosesAt: Generated<Date | null>; minPerOrder: Generated<number>; maxPerOrder: Generated<number>;
+  zone: Generated<string | null>;
 }
 export interface QuotasTable {
   id: string; performanceId: string; name: string; capacity: number; createdAt: Generated<Date>;
@@ -145,6 +146,8 @@ export interface Database {
   mailUnsubscribes: MailUnsubscribesTable;
   userTotp: UserTotpTable;
   passwordResets: PasswordResetsTable;
+  seats: SeatsTable;
+  seatClaims: SeatClaimsTable;
 }
 
 export interface MailingsTable {
@@ -157,3 +160,10 @@ export interface MailingRecipientsTable {
   lastError: string | null; claimedAt: Timestamp | null; sentAt: Timestamp | null;
 }
 export interface MailUnsubscribesTable { producerId: string; subjectRef: string; createdAt: Timestamp }
+
+/** Reserved seating (migration 014, ADR 0011). */
+export interface SeatsTable { id: string; venueId: string; section: string; rowLabel: string; number: string; x: number; y: number; zone: string; forSale: boolean }
+export interface SeatClaimsTable {
+  id: string; performanceId: string; seatId: string; holdId: string; ticketTypeId: string; expiresAt: Date | null; ticketId: string | null;
+  createdAt: Timestamp; releasedAt: Date | null;
+}

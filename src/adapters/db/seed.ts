@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../../app/ports.ts';
 import type { Db } from './connect.ts';
+import { seatsForSale, smallTheatreSeats } from './demoSeats.ts';
+import { seatRepo } from './repos/seats.ts';
 
 /** Creating producers and events directly, for the demo and for tests, until the producer workspace (issue 6) does it. */
 
@@ -11,6 +13,8 @@ export interface NewTicketType {
   /** Names of the performance's shared quotas (`NewPerformance.quotas`) the type also draws on. */
   quotas?: string[];
   salesOpensAt?: Date | null; salesClosesAt?: Date | null; minPerOrder?: number; maxPerOrder?: number;
+  /** A seated type: sold only with seats of this zone of the venue's seat map (ADR 0011). */
+  zone?: string;
 }
 /** `quotas`: places shared by several ticket types, e.g. the hall's 500 for Adult, Student and Companion. */
 export interface NewPerformance { startsAt: Date; ticketTypes: NewTicketType[]; quotas?: { name: string; capacity: number }[] }
@@ -43,7 +47,7 @@ export async function createProducer(
   return { producerId, userId };
 }
 
-export interface CreatedEvent { eventId: string; performances: { id: string; ticketTypeIds: string[]; quotaIds: Record<string, string> }[] }
+export interface CreatedEvent { eventId: string; venueId: string; performances: { id: string; ticketTypeIds: string[]; quotaIds: Record<string, string> }[] }
 
 export async function createEvent(db: Db, producerId: string, e: NewEvent, now: Date): Promise<CreatedEvent> {
   return db.transaction().execute(async (tx) => {
@@ -86,7 +90,7 @@ export async function createEvent(db: Db, producerId: string, e: NewEvent, now: 
       }
       performances.push({ id: performanceId, ticketTypeIds, quotaIds });
     }
-    return { eventId, performances };
+    return { eventId, venueId, performances };
   });
 }
 
@@ -136,4 +140,19 @@ export async function seedDemo(db: Db, passwords: PasswordHasher, login: { email
       ],
     }],
   }, now);
+  // Reserved seating (issue 4 §3): each zone is a ticket type sold only with seats of that zone.
+  const seats = smallTheatreSeats();
+  const recital = await createEvent(db, producerId, {
+    slug: 'chamber-recital-demo', title: 'Chamber Recital (demo)', isDemo: true,
+    description: 'A demo event with reserved seats: choose yours on the seat map. Tickets are not real.',
+    venue: { name: 'Demo Studio Theatre', address: '1 Example Street, London', timeZone: 'Europe/London' },
+    performances: [{
+      startsAt: eveningIn(20, now, 19),
+      ticketTypes: [
+        { name: 'Stalls', priceMinor: 2500, currency: 'GBP', capacity: seatsForSale(seats, 'Stalls'), taxRateBp: 2000, zone: 'Stalls' },
+        { name: 'Balcony', priceMinor: 1500, currency: 'GBP', capacity: seatsForSale(seats, 'Balcony'), taxRateBp: 2000, zone: 'Balcony' },
+      ],
+    }],
+  }, now);
+  await seatRepo(db).replaceSeatMap(recital.venueId, seats);
 }

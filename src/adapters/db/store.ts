@@ -19,6 +19,7 @@ import { mailingRepo } from './repos/mailings.ts';
 import { salesRepo } from './repos/sales.ts';
 import { credentialRepo } from './repos/credentials.ts';
 import { eventAdminRepo } from './repos/eventAdmin.ts';
+import { seatRepo } from './repos/seats.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -44,6 +45,7 @@ function repos(db: Db): Repos {
     sales: salesRepo(db),
     credentials: credentialRepo(db),
     eventAdmin: eventAdminRepo(db),
+    seats: seatRepo(db),
   };
 }
 

@@ -79,7 +79,7 @@ export function inventoryRepo(db: Db): InventoryRepo {
         .where('performanceId', '=', performanceId)
         .where('id', 'in', ids)
         .select([
-          'id', 'performanceId', 'name', 'priceMinor', 'currency', 'taxRateBp', 'taxInclusive', 'salesOpensAt', 'salesClosesAt', 'minPerOrder', 'maxPerOrder',
+          'id', 'performanceId', 'name', 'priceMinor', 'currency', 'taxRateBp', 'taxInclusive', 'salesOpensAt', 'salesClosesAt', 'minPerOrder', 'maxPerOrder', 'zone',
           // One round trip: the quotas come along as text (a uuid[] would need an array parser on each driver).
           (eb) => eb.selectFrom('ticketTypeQuotas as tq').whereRef('tq.ticketTypeId', '=', 'ticketTypes.id')
             .select(sql<string>`coalesce(string_agg(tq.quota_id::text, ',' order by tq.quota_id), '')`.as('q')).as('quotas'),
@@ -87,7 +87,7 @@ export function inventoryRepo(db: Db): InventoryRepo {
         .orderBy('id')
         .execute();
       return rows.map(({ quotas, ...r }): TicketTypeRow => ({
-        ...r, salesOpensAt: r.salesOpensAt ?? null, salesClosesAt: r.salesClosesAt ?? null, quotaIds: quotas ? quotas.split(',') : [],
+        ...r, salesOpensAt: r.salesOpensAt ?? null, salesClosesAt: r.salesClosesAt ?? null, zone: r.zone ?? null, quotaIds: quotas ? quotas.split(',') : [],
       }));
     },
 
