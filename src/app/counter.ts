@@ -184,12 +184,12 @@ export async function sellAtCounter(deps: AppDeps, user: SessionUser, input: Cou
   } catch (e) {
     // Two submits of one form at the same moment: the second finds the order id taken.
     const again = await earlierSale(deps, user, input.saleId);
-    await deps.store.holds.setStatus(hold.value.holdId, 'released');
+    await deps.store.inventory.endHold(hold.value.holdId, 'released');
     if (again) return again;
     throw e;
   }
   if (!sold.ok) {
-    await deps.store.holds.setStatus(hold.value.holdId, 'released');
+    await deps.store.inventory.endHold(hold.value.holdId, 'released');
     return sold;
   }
   deps.log.info({ orderId: sold.value.orderId, userId: user.userId, method: input.method }, 'sold at the counter');

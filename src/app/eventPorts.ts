@@ -54,16 +54,13 @@ export interface EventAdminRepo {
 
   quotas(producerId: string, performanceId: string): Promise<QuotaRecord[]>;
   insertQuota(id: string, performanceId: string, q: QuotaFields): Promise<void>;
-  updateQuota(producerId: string, quotaId: string, q: QuotaFields): Promise<QuotaRecord | null>;
+  /** 'in_use' (nothing changed) when the capacity would fall below what is sold and held. */
+  updateQuota(producerId: string, quotaId: string, q: QuotaFields): Promise<QuotaRecord | null | 'in_use'>;
 
   ticketTypes(producerId: string, performanceId: string): Promise<TicketTypeRecord[]>;
   insertTicketType(id: string, performanceId: string, t: TicketTypeFields, quotaIds: readonly string[]): Promise<void>;
   /** Replaces the fields and the quotas it draws on. */
-  updateTicketType(producerId: string, ticketTypeId: string, t: TicketTypeFields, quotaIds: readonly string[]): Promise<TicketTypeRecord | null>;
+  /** 'in_use' (nothing changed) when the quotas would change for a type that has been held: the counters hold what each hold took. */
+  updateTicketType(producerId: string, ticketTypeId: string, t: TicketTypeFields, quotaIds: readonly string[]): Promise<TicketTypeRecord | null | 'in_use'>;
 
-  /**
-   * While ticket_types.capacity exists (until the quota-enforcing placeHold drops it), keep it at the
-   * type's effective limit: the smallest capacity of the quotas it draws on. The one place that writes it.
-   */
-  syncLegacyCapacity(performanceId: string): Promise<void>;
 }

@@ -30,15 +30,6 @@ function manage(user: SessionUser): boolean {
   return may(user.role, 'events.manage');
 }
 
-/**
- * Every write of quotas and ticket types of a performance ends here. While ticket_types.capacity
- * exists it is kept at each type's effective limit (the smallest of its quotas); once placeHold
- * counts quotas and the column is dropped, remove the one line below and EventAdminRepo.syncLegacyCapacity.
- */
-async function inventoryChanged(tx: Repos, performanceId: string): Promise<void> {
-  await tx.eventAdmin.syncLegacyCapacity(performanceId);
-}
-
 // ---------- venues ----------
 
 export async function venues(deps: AppDeps, user: SessionUser): Promise<Result<VenueRecord[]>> {
@@ -172,7 +163,6 @@ async function copyInventory(tx: Repos, producerId: string, from: PerformanceRec
     const { id: _, performanceId: __, sort: ___, quotaIds: links, ...fields } = t;
     await tx.eventAdmin.insertTicketType(randomUUID(), toId, { ...fields, salesOpensAt: moved(t.salesOpensAt), salesClosesAt: moved(t.salesClosesAt) }, links.map((l) => quotaIds.get(l)!));
   }
-  await inventoryChanged(tx, toId);
 }
 
 // ---------- performances ----------
@@ -265,8 +255,8 @@ export async function updateQuota(deps: AppDeps, user: SessionUser, performanceI
   return transact(deps.store, async (tx) => {
     const own = (await tx.eventAdmin.quotas(user.producerId, performanceId)).some((q) => q.id === quotaId);
     if (!own) return fail('not_found', 'There is no such quota here.');
-    await tx.eventAdmin.updateQuota(user.producerId, quotaId, input);
-    await inventoryChanged(tx, performanceId);
+    const updated = await tx.eventAdmin.updateQuota(user.producerId, quotaId, input);
+    if (updated === 'in_use') return invalid('capacity', 'More places than that are already sold or held: the capacity cannot go below them.');
     return ok({ id: quotaId });
   });
 }
@@ -315,7 +305,6 @@ export async function addTicketType(deps: AppDeps, user: SessionUser, performanc
     if (!t.ok) return t;
     const id = randomUUID();
     await tx.eventAdmin.insertTicketType(id, performanceId, t.value.fields, t.value.quotaIds);
-    await inventoryChanged(tx, performanceId);
     return ok({ id });
   });
 }
@@ -328,8 +317,8 @@ export async function updateTicketType(deps: AppDeps, user: SessionUser, perform
     if (!performance || !own) return fail('not_found', 'There is no such ticket type here.');
     const t = await resolveTicketType(tx, user, performance, input);
     if (!t.ok) return t;
-    await tx.eventAdmin.updateTicketType(user.producerId, ticketTypeId, t.value.fields, t.value.quotaIds);
-    await inventoryChanged(tx, performanceId);
+    const updated = await tx.eventAdmin.updateTicketType(user.producerId, ticketTypeId, t.value.fields, t.value.quotaIds);
+    if (updated === 'in_use') return invalid('quotaIds', 'Tickets of this type have been held or sold, so the quotas it draws on cannot change.');
     return ok({ id: ticketTypeId });
   });
 }

@@ -1,5 +1,6 @@
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { sameSecret } from '../domain/secrets.ts';
+import { seatName } from '../domain/seating.ts';
 import { encodeTicketCode } from '../domain/ticketCode.ts';
 import type { AppDeps } from './deps.ts';
 import type { OrderLine, OrderRecord, PerformanceContext, ReceiptRecord, TicketRecord } from './ports.ts';
@@ -9,7 +10,8 @@ export interface BuyerOrderView {
   order: OrderRecord;
   performance: PerformanceContext;
   lines: OrderLine[];
-  tickets: (TicketRecord & { code: string })[];
+  /** `seat`: "Stalls, row C, seat 12" for a reserved seat (ADR 0011), else null. */
+  tickets: (TicketRecord & { code: string; seat: string | null })[];
   documents: ReceiptRecord[];
   link: string;
 }
@@ -30,9 +32,12 @@ export async function buyerOrder(deps: AppDeps, orderId: string, token: string):
   if (!order) return notFound;
   const performance = (await deps.store.catalog.performanceContext(order.performanceId))!;
   const { privateKey } = deps.keys.ticketSigningKey(order.producerId);
-  const tickets = (await deps.store.tickets.byOrder(order.id)).map((t) => ({
+  const records = await deps.store.tickets.byOrder(order.id);
+  const seats = await deps.store.seats.ofTickets(records.map((t) => t.id));
+  const tickets = records.map((t) => ({
     ...t,
     code: encodeTicketCode({ ticketId: t.id, performanceNumber: performance.number }, privateKey),
+    seat: seats.has(t.id) ? seatName(seats.get(t.id)!) : null,
   }));
   return ok({
     order, performance, lines: await deps.store.orders.lines(order.id), tickets, documents: await deps.store.receipts.forOrder(order.id), link: orderLink(deps, order.id),
@@ -44,7 +49,7 @@ export async function ticketPdfFor(deps: AppDeps, view: BuyerOrderView): Promise
   return deps.pdf.render({
     producerName: p.producerName, eventTitle: p.eventTitle, startsAt: p.startsAt, timeZone: p.venue.timeZone,
     venueName: p.venue.name, venueAddress: p.venue.address, orderCode: view.order.code,
-    tickets: view.tickets.filter((t) => t.status === 'valid').map((t) => ({ id: t.id, ticketTypeName: t.ticketTypeName, attendeeName: t.attendeeName, code: t.code })),
+    tickets: view.tickets.filter((t) => t.status === 'valid').map((t) => ({ id: t.id, ticketTypeName: t.ticketTypeName, attendeeName: t.attendeeName, code: t.code, seat: t.seat })),
   });
 }
 

@@ -6,6 +6,8 @@ import type { FeePolicy, OrderPricing } from '../domain/pricing.ts';
 import type { Money } from '../domain/money.ts';
 import type { DisclosableOrder, DisclosureKind, DisclosureScope, DisclosureStatus } from '../domain/disclosure.ts';
 import type { FlagReason, RecentActivity } from '../domain/fraud.ts';
+import type { SaleState } from '../domain/hold.ts';
+import type { PlacedSeat, SeatSpec } from '../domain/seating.ts';
 import type { WaitingRoom } from '../domain/waitingRoom.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
@@ -18,7 +20,12 @@ export interface Clock {
 
 export interface VenueView { id: string; name: string; address: string; timeZone: string }
 export interface TicketTypeView {
-  id: string; name: string; price: Money; capacity: number; sold: number; held: number; available: number;
+  id: string; name: string; price: Money;
+  /** What a buyer can hold now: the least room left in any of the type's quotas. */
+  available: number;
+  salesOpensAt: Date | null; salesClosesAt: Date | null; minPerOrder: number; maxPerOrder: number;
+  /** Whether it can be held now, by its sales window. */
+  saleState: SaleState;
 }
 export interface PerformanceView {
   id: string; number: number; startsAt: Date; venue: VenueView; ticketTypes: TicketTypeView[];
@@ -35,16 +42,32 @@ export interface EventDetail {
 export interface PerformanceContext {
   id: string; number: number; startsAt: Date; cancelledAt: Date | null; producerId: string; producerName: string;
   eventId: string; eventTitle: string; eventSlug: string; venue: VenueView; fees: FeePolicy;
+  /** Whether the event is on the storefront. */
+  published: boolean;
 }
 export interface HoldLine { ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }
 export interface Hold {
-  id: string; performanceId: string; status: 'active' | 'converted' | 'released';
+  id: string; performanceId: string; status: 'active' | 'converted' | 'released' | 'expired';
   createdAt: Date; expiresAt: Date; lines: HoldLine[];
 }
 export interface TicketTypeRow {
-  id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; taxRateBp: number; taxInclusive: boolean;
+  id: string; performanceId: string; name: string; priceMinor: number; currency: string; taxRateBp: number; taxInclusive: boolean;
+  salesOpensAt: Date | null; salesClosesAt: Date | null; minPerOrder: number; maxPerOrder: number;
+  /** The quotas this type draws on; a hold of it takes a place from each. */
+  quotaIds: string[];
+  /** A seated type's zone of the venue's seat map: sold only with seats (ADR 0011). */
+  zone: string | null;
 }
-export interface Usage { sold: number; held: number }
+/** One quota's counters: capacity − sold − held is what is left. */
+export interface QuotaCount { quotaId: string; name: string; capacity: number; sold: number; held: number }
+/** One quota checked against the rows (inventoryAudit): counters, and the same numbers counted from rows. */
+export interface QuotaAudit extends QuotaCount {
+  available: number;
+  /** Valid tickets of the types drawing on it; places of active holds (expired or not, until swept); of live ones. */
+  soldFromRows: number; heldFromRows: number; liveHeldFromRows: number;
+}
+export interface NewHold { id: string; performanceId: string; createdAt: Date; expiresAt: Date }
+export interface NewHoldItem { ticketTypeId: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }
 
 export interface OrderRecord {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: OrderStatus;
@@ -100,16 +123,39 @@ export interface CatalogRepo {
   ticketTypesOf(performanceId: string, now: Date): Promise<(TicketTypeView & { taxRateBp: number; taxInclusive: boolean })[]>;
 }
 
+/**
+ * Places on quotas (ADR 0010). Every counter change happens in the statement or transaction that
+ * changes the row justifying it: a hold's insert or its leaving 'active', a ticket's insert or void.
+ */
 export interface InventoryRepo {
-  /** Locks the ticket types (FOR UPDATE, in id order) so no two holds decide on the same places at once. */
-  lockTicketTypes(performanceId: string, ticketTypeIds: readonly string[]): Promise<TicketTypeRow[]>;
-  usage(ticketTypeIds: readonly string[], now: Date): Promise<Map<string, Usage>>;
+  /** The performance's ticket types among `ids`, with their sales rules and quotas. */
+  ticketTypes(performanceId: string, ids: readonly string[]): Promise<TicketTypeRow[]>;
+  /**
+   * THE hold, one atomic statement: takes `takes` from the quotas' counters only if every one has room,
+   * and then records the hold. Returns the quotas that had no room (then nothing changed), with their counters.
+   */
+  reserveHold(hold: NewHold, items: readonly NewHoldItem[], takes: readonly { quotaId: string; quantity: number }[]): Promise<{ short: QuotaCount[] }>;
+  /** Moves an active hold to `status` and gives its places back, exactly once; false if it was not active. */
+  endHold(holdId: string, status: 'released' | 'expired' | 'converted'): Promise<boolean>;
+  /** Releases (as 'expired') up to `limit` active holds whose expiry has passed, skipping any another transaction has locked. */
+  expireHolds(now: Date, limit: number, performanceId?: string): Promise<number>;
+  /** Releases every active hold of the performance (it was cancelled). */
+  releasePerformanceHolds(performanceId: string): Promise<number>;
+  /** Locks (in id order) and reads the counters of the quotas these ticket types draw on. */
+  lockQuotasOf(ticketTypeIds: readonly string[]): Promise<{ quotas: QuotaCount[]; quotasOf: Map<string, string[]> }>;
+  /**
+   * The quotas of the given ticket types (no lock), for showing availability: `held` counts live holds
+   * only, as placeHold ends expired ones before it says "sold out".
+   */
+  quotaCounts(ticketTypeIds: readonly string[], now: Date): Promise<{ quotas: QuotaCount[]; quotasOf: Map<string, string[]> }>;
+  /** Every quota of the performance, its counters and the same numbers from the rows. */
+  audit(performanceId: string, now: Date): Promise<QuotaAudit[]>;
 }
 
 export interface HoldRepo {
-  create(hold: { id: string; performanceId: string; createdAt: Date; expiresAt: Date }, items: { ticketTypeId: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }[]): Promise<void>;
   get(id: string): Promise<Hold | null>;
-  setStatus(id: string, status: Hold['status']): Promise<void>;
+  /** Marks an ended hold (released or expired, so holding nothing) as converted: a late payment bought its places anew. */
+  markConverted(id: string): Promise<void>;
 }
 
 export interface NewOrder {
@@ -155,8 +201,9 @@ export interface PaymentRepo {
 }
 
 export interface TicketRepo {
+  /** Issues tickets; each one counts as sold on every quota its type draws on (the caller has checked the room). */
   createMany(tickets: { id: string; orderId: string; performanceId: string; ticketTypeId: string; attendeeName: string; createdAt: Date }[]): Promise<void>;
-  /** Voids the order's valid tickets (all, or those listed); returns the ids it voided. */
+  /** Voids the order's valid tickets (all, or those listed), giving their places back; returns the ids it voided. */
   voidTickets(orderId: string, ticketIds: readonly string[] | null): Promise<string[]>;
   byOrder(orderId: string): Promise<TicketRecord[]>;
   forDoor(ticketId: string): Promise<TicketForDoor | null>;
@@ -350,17 +397,20 @@ export interface Repos {
   credentials: CredentialRepo;
   waitingRooms: WaitingRoomRepo;
   eventAdmin: EventAdminRepo;
+  seats: SeatRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------
 
 /** Valid tickets sold on one local day (YYYY-MM-DD in the dashboard's time zone). */
 export interface SalesDay { day: string; tickets: number }
-/** One ticket type of one performance against its capacity; held = live holds at `now`. */
+/** One ticket type of one performance; sold = its valid tickets, held = its places in live holds at `now`. */
 export interface TicketTypeSales {
   performanceId: string; eventTitle: string; startsAt: Date; timeZone: string; cancelledAt: Date | null;
-  ticketTypeId: string; ticketTypeName: string; capacity: number; sold: number; held: number;
+  ticketTypeId: string; ticketTypeName: string; sold: number; held: number; quotaIds: string[];
 }
+/** One quota, counted from the rows: valid tickets and live holds (at `now`) of the types drawing on it. */
+export interface QuotaSales { quotaId: string; performanceId: string; name: string; capacity: number; sold: number; held: number }
 /** Check-ins of one performance: valid tickets, and how many of them have been scanned in. */
 export interface CheckInProgress { performanceId: string; eventTitle: string; startsAt: Date; timeZone: string; valid: number; checkedIn: number }
 export interface SalesRepo {
@@ -371,6 +421,7 @@ export interface SalesRepo {
   /** Valid tickets issued since `since`, per local day in `timeZone`; days without sales are absent. */
   ticketsPerDay(producerId: string, timeZone: string, since: Date): Promise<SalesDay[]>;
   ticketTypes(producerId: string, now: Date): Promise<TicketTypeSales[]>;
+  quotas(producerId: string, now: Date): Promise<QuotaSales[]>;
   checkIns(producerId: string): Promise<CheckInProgress[]>;
 }
 
@@ -456,7 +507,8 @@ export interface Mailer {
 export interface TicketPdfInput {
   producerName: string; eventTitle: string; startsAt: Date; timeZone: string; venueName: string; venueAddress: string;
   orderCode: string;
-  tickets: { id: string; ticketTypeName: string; attendeeName: string; code: string }[];
+  /** `seat`: the reserved seat's name, when the ticket has one. */
+  tickets: { id: string; ticketTypeName: string; attendeeName: string; code: string; seat?: string | null }[];
 }
 export interface TicketPdfRenderer {
   render(input: TicketPdfInput): Promise<Buffer>;
@@ -597,6 +649,46 @@ export interface MailingRepo {
   producerName(producerId: string): Promise<string | null>;
 }
 
+// ---------- reserved seating (issue 4 §3, ADR 0011) ----------
+
+/** A seat of a performance as the buyer sees it: taken while a live hold or a valid ticket has it. */
+export interface PerformanceSeat extends PlacedSeat { taken: boolean }
+/** A ticket type sold only with a seat of its zone. */
+export interface SeatedTicketType { id: string; name: string; zone: string; price: Money }
+export interface ProducerVenue { id: string; name: string; address: string; timeZone: string; seatCount: number }
+export interface SeatChoice { seatId: string; ticketTypeId: string }
+export interface SeatRepo {
+  /** The producer's venues; only that producer's. */
+  venuesOf(producerId: string): Promise<ProducerVenue[]>;
+  /** One venue of the producer's; null for an unknown venue or another producer's. */
+  venueOf(producerId: string, venueId: string): Promise<ProducerVenue | null>;
+  seatsOfVenue(venueId: string): Promise<PlacedSeat[]>;
+  /**
+   * Makes the venue's map exactly `seats`: a seat keeps its id by section, row and number. Seats that
+   * would go but were ever held or sold are returned, and then nothing is changed (call it in a transaction).
+   */
+  replaceSeatMap(venueId: string, seats: readonly SeatSpec[]): Promise<PlacedSeat[]>;
+  /** Every seat of the performance's venue, with whether a live claim has it at `now`. */
+  seatsOfPerformance(performanceId: string, now: Date): Promise<PerformanceSeat[]>;
+  /** These seats, if they are in the performance's venue. */
+  seatsForPerformance(performanceId: string, seatIds: readonly string[]): Promise<PlacedSeat[]>;
+  seatedTicketTypes(performanceId: string): Promise<SeatedTicketType[]>;
+  /**
+   * Claims the seats for the hold (call it in the hold's transaction): first marks released the dead
+   * claims on them (hold expired or released, ticket voided), then inserts; the partial unique index
+   * refuses a seat that still has a live claim. Returns the seat ids it could not claim.
+   */
+  claim(c: { performanceId: string; holdId: string; expiresAt: Date; now: Date; seats: readonly SeatChoice[] }): Promise<string[]>;
+  /** Locks the hold's claims (FOR UPDATE); true when nobody has released any of them. */
+  keepHoldSeats(holdId: string): Promise<boolean>;
+  /** Turns the hold's claims into sales: each claim gets a ticket of its ticket type. */
+  sellHoldSeats(holdId: string, tickets: readonly { id: string; ticketTypeId: string }[]): Promise<void>;
+  /** The seats the hold still claims. */
+  ofHold(holdId: string): Promise<PlacedSeat[]>;
+  /** The seat of each of these tickets that has one. */
+  ofTickets(ticketIds: readonly string[]): Promise<Map<string, PlacedSeat>>;
+}
+
 // ---------- the virtual waiting room (issue 4 §4, ADR 0012) ----------
 
 /** A producer's waiting-room settings for one event, as stored; `enabled` false keeps them for later. */
@@ -604,6 +696,8 @@ export interface WaitingRoomSettings extends WaitingRoom { enabled: boolean; upd
 export interface WaitingRoomRepo {
   /** The settings of one event (any producer's: the storefront asks by event id), with its slug, title and time zone. */
   forEvent(eventId: string): Promise<WaitingRoomSettings | null>;
+  /** The same by the event's address (the hold route has only the slug; one indexed read). */
+  forEventSlug(eventSlug: string): Promise<WaitingRoomSettings | null>;
   save(s: { eventId: string; producerId: string; opensAt: Date; perMinute: number; rateFrom: Date; admittedAtRateFrom: number; enabled: boolean; updatedAt: Date }): Promise<void>;
   /** Every room that is on, to fill the cache at start. */
   allEnabled(): Promise<WaitingRoomSettings[]>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { seatName } from '../domain/seating.ts';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { ORDER_CODE_ALPHABET } from '../domain/order.ts';
 import { may } from '../domain/policy.ts';
@@ -26,6 +27,8 @@ export interface ProducerOrderDetail {
   order: OrderRecord;
   performance: PerformanceContext;
   tickets: TicketRecord[];
+  /** The reserved seat of each ticket that has one ("Stalls, row C, seat 12"), by ticket id. */
+  seats: Record<string, string>;
   payments: PaymentRecord[];
   canRefund: boolean;
   canResend: boolean;
@@ -47,10 +50,13 @@ export async function producerOrder(deps: AppDeps, user: SessionUser, orderId: s
     actorKind: 'producer_user', actorId: user.userId, producerId: user.producerId, action: 'order.view',
     subject: `order:${order.id}`, reason: 'order detail in the producer workspace', at: deps.clock.now(),
   });
+  const tickets = await deps.store.tickets.byOrder(order.id);
+  const seats = await deps.store.seats.ofTickets(tickets.map((t) => t.id));
   return ok({
     order,
     performance: (await deps.store.catalog.performanceContext(order.performanceId))!,
-    tickets: await deps.store.tickets.byOrder(order.id),
+    tickets,
+    seats: Object.fromEntries([...seats].map(([ticketId, seat]) => [ticketId, seatName(seat)])),
     payments: await deps.store.payments.forOrder(order.id),
     canRefund: may(user.role, 'orders.refund') && (order.status === 'paid' || order.status === 'partially_refunded'),
     canResend: may(user.role, 'orders.resend') && (order.status === 'paid' || order.status === 'partially_refunded'),

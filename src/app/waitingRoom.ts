@@ -73,16 +73,17 @@ export function admissionValid(deps: AppDeps, eventId: string, visitorId: string
 /**
  * The gate in front of placing a hold (and of the event page): while the event's waiting room is
  * on, only a visitor with a valid admission passes. The settings are read from the database (the
- * source; a hold reads it anyway), and a room missing from the cache is put back, so a flushed Redis
+ * source; one indexed read next to the hold's own), and a room missing from the cache is put back, so a flushed Redis
  * or a restarted process heals on the next visit.
  */
 export async function requireAdmission(
   deps: AppDeps,
-  eventId: string,
+  eventSlug: string,
   visit: { visitorId: string | null; token: string | null },
 ): Promise<Result<{ room: WaitingRoom | null }>> {
-  const settings = await deps.store.waitingRooms.forEvent(eventId);
+  const settings = await deps.store.waitingRooms.forEventSlug(eventSlug);
   if (!settings?.enabled) return ok({ room: null });
+  const eventId = settings.eventId;
   const room = roomOf(settings);
   try {
     const cached = await deps.waitingRoom.room(room.eventSlug);

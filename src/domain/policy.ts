@@ -2,7 +2,7 @@
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
 export type Action =
   | 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename'
-  | 'buyers.email' | 'sales.read' | 'events.read' | 'events.manage' | 'counter.sell';
+  | 'buyers.email' | 'sales.read' | 'events.read' | 'events.manage' | 'counter.sell' | 'seatmaps.edit';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -20,6 +20,8 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'events.manage': ['owner', 'admin'],
   // Selling at the counter takes money: box office staff and those above them, never door staff or viewers.
   'counter.sell': ['owner', 'admin', 'box_office'],
+  // A venue's seat map decides what can be sold: owners and admins only.
+  'seatmaps.edit': ['owner', 'admin'],
 };
 
 export function may(role: string, action: Action): boolean {

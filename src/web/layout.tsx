@@ -33,6 +33,7 @@ export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer
                   <li><a href="/dashboard">Orders</a></li>
                   <li><a href="/dashboard/events">Events</a></li>
                   <li><a href="/door">Door</a></li>
+                  <li><a href="/dashboard/venues">Seat maps</a></li>
                   <li><a href="/dashboard/security">Security</a></li>
                   <li>
                     <form method="post" action="/logout" class="inline">

@@ -6,7 +6,9 @@ import { startCheckout } from '../app/checkout.ts';
 import { confirmPaymentReturn } from '../app/payments.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { doorPerformances, scanTicket } from '../app/door.ts';
-import { checkoutView, placeHold } from '../app/holds.ts';
+import { checkoutView } from '../app/holds.ts';
+import { eventSeating, placeSeatedHold } from '../app/seating.ts';
+import { seatChoiceForm } from './storefront/seatForms.ts';
 import { buyerOrder, orderDocument, ticketPdf } from '../app/orders.ts';
 import { requestSupport } from '../app/support.ts';
 import { eventPage, listUpcomingEvents } from '../app/storefront.ts';
@@ -20,6 +22,7 @@ import { registerDashboardRoutes } from './dashboard/routes.tsx';
 import { registerEventRoutes } from './dashboard/eventsRoutes.tsx';
 import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
 import { registerSecurityRoutes } from './dashboard/securityRoutes.tsx';
+import { registerSeatMapRoutes } from './dashboard/seatMaps.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
@@ -67,24 +70,25 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     const event = await eventPage(deps, req.params.slug);
     if (!event.ok) return failurePage(reply, event);
     // While the event has a waiting room, only an admitted visitor sees the tickets (ADR 0012).
-    if (!(await requireAdmission(deps, event.value.id, visitOf(deps, req))).ok) return toQueue(reply, queuePath(event.value.slug));
-    return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} />);
+    if (!(await requireAdmission(deps, event.value.slug, visitOf(deps, req))).ok) return toQueue(reply, queuePath(event.value.slug));
+    return html(reply, <EventPage event={event.value} errors={[]} viewer={await viewerOf(req)} seating={await eventSeating(deps, event.value)} />);
   });
 
   app.post<{ Params: { slug: string } }>('/events/:slug/hold', async (req, reply) => {
-    const event = await eventPage(deps, req.params.slug);
-    if (!event.ok) return failurePage(reply, event);
-    // A request that skipped the waiting room places nothing: back to the queue.
-    if (!(await requireAdmission(deps, event.value.id, visitOf(deps, req))).ok) return toQueue(reply, queuePath(event.value.slug));
-    const again = (status: number, errors: string[]) => html(reply, <EventPage event={event.value} errors={errors} viewer={null} />, status);
+    // A request that skipped the waiting room places nothing: back to the queue (ADR 0012).
+    if (!(await requireAdmission(deps, req.params.slug, visitOf(deps, req))).ok) return toQueue(reply, queuePath(req.params.slug));
+    // The event page is read only to answer a refusal: a hold's own reads are few (ADR 0010).
+    const again = async (status: number, errors: string[], selectedSeats: readonly string[] = []) => {
+      const event = await eventPage(deps, req.params.slug);
+      if (!event.ok) return failurePage(reply, event);
+      return html(reply, <EventPage event={event.value} errors={errors} viewer={null} seating={await eventSeating(deps, event.value)} selectedSeats={selectedSeats} />, status);
+    };
     const form = holdForm.safeParse(req.body ?? {});
     if (!form.success) return again(400, firstMessages(form.error));
-    if (!event.value.performances.some((p) => p.id === form.data.performanceId)) return again(400, ['Choose a performance of this event.']);
-    const hold = await placeHold(deps, form.data);
-    if (!hold.ok) {
-      const fresh = await eventPage(deps, req.params.slug);
-      return html(reply, <EventPage event={fresh.ok ? fresh.value : event.value} errors={[hold.message]} viewer={null} />, statusOf(hold));
-    }
+    const seats = seatChoiceForm.safeParse(req.body ?? {});
+    if (!seats.success) return again(400, firstMessages(seats.error));
+    const hold = await placeSeatedHold(deps, { ...form.data, ...seats.data, eventSlug: req.params.slug });
+    if (!hold.ok) return again(statusOf(hold), [hold.message], seats.data.seatIds);
     return reply.redirect(`/checkout/${hold.value.holdId}`, 303);
   });
 
@@ -239,6 +243,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerMailingRoutes(app, w);
   registerUnsubscribeRoutes(app, w);
   registerSecurityRoutes(app, w);
+  registerSeatMapRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
   registerWaitingRoomRoutes(app, w);

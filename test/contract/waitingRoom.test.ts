@@ -64,7 +64,7 @@ describe.each(DB_KINDS)('waiting room on %s', (kind) => {
     // Off: the cache forgets it at once, and the gate opens.
     await configureWaitingRoom(box.deps, owner, a.event.eventId, { enabled: false, opensAt, perMinute: 10 });
     expect(await box.deps.waitingRoom.room(a.slug)).toBeNull();
-    expect(await requireAdmission(box.deps, a.event.eventId, { visitorId: null, token: null })).toMatchObject({ ok: true, value: { room: null } });
+    expect(await requireAdmission(box.deps, a.slug, { visitorId: null, token: null })).toMatchObject({ ok: true, value: { room: null } });
   });
 
   it('puts early arrivals in a random order at the opening, and later arrivals first come, first served behind them', async () => {
@@ -105,7 +105,7 @@ describe.each(DB_KINDS)('waiting room on %s', (kind) => {
   it('refuses a hold without a valid admission, an expired one, or one copied to another visitor; admits with a fresh one', async () => {
     const { p } = await roomIn(1, 60);
     const v = visitor();
-    const gate = (visit: { visitorId: string | null; token: string | null }) => requireAdmission(box.deps, p.event.eventId, visit);
+    const gate = (visit: { visitorId: string | null; token: string | null }) => requireAdmission(box.deps, p.slug, visit);
     expect(await gate({ visitorId: null, token: null })).toMatchObject({ ok: false, code: 'forbidden', details: { queue: `/events/${p.slug}/queue` } });
     await poll(p, v);
     box.clock.advance(2 * MINUTE);
@@ -156,7 +156,7 @@ describe.each(DB_KINDS)('waiting room on %s', (kind) => {
     expect(await publishWaitingRooms(box.deps)).toBeGreaterThanOrEqual(1);
     expect((await poll(p, visitor())).kind).toBe('early');
     await box.deps.waitingRoom.dropRoom(p.slug);
-    expect(await requireAdmission(box.deps, p.event.eventId, { visitorId: null, token: null })).toMatchObject({ ok: false });
+    expect(await requireAdmission(box.deps, p.slug, { visitorId: null, token: null })).toMatchObject({ ok: false });
     expect((await poll(p, visitor())).kind).toBe('early');
   });
 

@@ -8,6 +8,9 @@ import { TEST_CARDS } from '../../src/adapters/payments/testProvider.ts';
 import { producerWithEvent, type TestBoxOffice } from '../support/boxOffice.ts';
 import { type BrowserBoxOffice, startBrowserBoxOffice } from '../support/browserBoxOffice.ts';
 import { createPublishedEventThroughPages } from '../support/eventAdmin.ts';
+import { producerWithSeatedEvent } from '../support/seating.ts';
+import { seatRepo } from '../../src/adapters/db/repos/seats.ts';
+import { smallTheatreSeats } from '../../src/adapters/db/demoSeats.ts';
 
 /** Where the test serves axe-core: our own origin, so the pages' strict CSP (script-src 'self' 'nonce-…') lets it run. */
 const AXE_PATH = '/__test/axe.js';
@@ -30,10 +33,13 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
   let base: string;
   let producer: Awaited<ReturnType<typeof producerWithEvent>>;
   let admin: { email: string; password: string };
+  let seated: Awaited<ReturnType<typeof producerWithSeatedEvent>>;
 
   beforeAll(async () => {
     env = await startBrowserBoxOffice(async (b) => {
       producer = await producerWithEvent(b, { name: 'Access Arts' });
+      await seatRepo(b.db).replaceSeatMap(producer.event.venueId, smallTheatreSeats());
+      seated = await producerWithSeatedEvent(b, { name: 'Access Seats' });
       const staff = await createStaff(b.deps, { email: 'axe-admin@platform.test', name: 'Axe Admin', role: 'admin' });
       if (!staff.ok) throw new Error(staff.message);
       admin = { email: 'axe-admin@platform.test', password: staff.value.password };
@@ -181,6 +187,9 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await page.getByRole('link', { name: /\/privacy\/my-data\// }).click();
     await page.waitForURL(/\/privacy\/my-data\/[\w.-]+$/);
     await check(page, 'privacy: my data');
+    await page.goto(`${base}/events/${seated.slug}`);
+    await expect.poll(() => page.locator('svg[data-seat-map]').getAttribute('role')).toBe('group');
+    await check(page, 'event page with a seat map');
     await page.goto(`${base}/no-such-page`);
     await check(page, 'error page (404)');
 
@@ -225,6 +234,10 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await staff.getByRole('button', { name: /^Cancel and refund the whole order/ }).click();
     await expect.poll(() => staff.locator('[data-refund-amount]').count()).toBe(1);
     await check(staff, 'refund confirmation');
+    await staff.goto(`${base}/dashboard/venues`);
+    await check(staff, 'seat maps');
+    await staff.goto(`${base}/dashboard/venues/${producer.event.venueId}/seats`);
+    await check(staff, 'seat map of a venue');
     await staff.goto(`${base}/dashboard/waiting-rooms`);
     await check(staff, 'waiting rooms');
     await staff.getByRole('link', { name: /Settings/ }).first().click();
@@ -281,7 +294,7 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await console_.goto(`${base}/admin/disclosures`);
     await check(console_, 'admin disclosures');
 
-    expect(visited).toHaveLength(47);
+    expect(visited).toHaveLength(50);
     expect(findings.map(format)).toEqual([]);
     expect(offOrigin).toEqual([]);
     expect(cspErrors).toEqual([]);

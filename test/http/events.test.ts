@@ -146,11 +146,13 @@ describe('event management pages', () => {
 
     expect((await postForm(`/dashboard/performances/${performanceId}/ticket-types`, { ...type, name: 'Adult', price: '25.00', salesOpens: '2027-03-02T10:00', quotaIds: [hall.id] })).statusCode).toBe(303);
     expect((await postForm(`/dashboard/performances/${performanceId}/ticket-types`, { ...type, name: 'Student', price: '12.5', quotaIds: [hall.id], ownCapacity: '100' })).statusCode).toBe(303);
-    const types = await box.db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).select(['name', 'priceMinor', 'capacity', 'salesOpensAt']).orderBy('sort').execute();
+    const types = await box.db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).select(['name', 'priceMinor', 'salesOpensAt']).orderBy('sort').execute();
     expect(types).toEqual([
-      { name: 'Adult', priceMinor: 2500, capacity: 500, salesOpensAt: new Date('2027-03-02T10:00:00Z') },
-      { name: 'Student', priceMinor: 1250, capacity: 100, salesOpensAt: null },
+      { name: 'Adult', priceMinor: 2500, salesOpensAt: new Date('2027-03-02T10:00:00Z') },
+      { name: 'Student', priceMinor: 1250, salesOpensAt: null },
     ]);
+    const holdable = async () => Object.fromEntries((await box.deps.store.catalog.ticketTypesOf(performanceId, box.clock.now())).map((t) => [t.name, t.available]));
+    expect(await holdable()).toEqual({ Adult: 500, Student: 100 });
     const page = await getWith(box.server, `/dashboard/performances/${performanceId}`, cookie);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Hall, Student');
@@ -167,8 +169,8 @@ describe('event management pages', () => {
     expect(badQuota.body).toContain('The capacity is a whole number.');
     expect((await box.db.selectFrom('quotas').where('id', '=', hall.id).select('capacity').executeTakeFirstOrThrow()).capacity).toBe(500);
     expect((await postForm(`/dashboard/performances/${performanceId}/quotas/${hall.id}`, { name: 'Hall', capacity: '60' })).statusCode).toBe(303);
-    // The old capacity column follows the smallest quota of each type.
-    const capacities = async () => Object.fromEntries((await box.db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).select(['name', 'capacity']).execute()).map((r) => [r.name, r.capacity]));
+    // What a buyer can hold of each type follows the smallest quota it draws on.
+    const capacities = async () => Object.fromEntries((await box.deps.store.catalog.ticketTypesOf(performanceId, box.clock.now())).map((t) => [t.name, t.available]));
     expect(await capacities()).toEqual({ Adult: 60, Student: 60 });
 
     const student = await box.db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).where('name', '=', 'Student').select('id').executeTakeFirstOrThrow();
@@ -181,7 +183,8 @@ describe('event management pages', () => {
     expect((await box.db.selectFrom('ticketTypes').where('id', '=', student.id).select('priceMinor').executeTakeFirstOrThrow()).priceMinor).toBe(1250);
     // Drawing on its own quota only now.
     expect((await postForm(url, { ...form, quotaIds: [own.id] })).statusCode).toBe(303);
-    expect(await box.db.selectFrom('ticketTypes').where('id', '=', student.id).select(['priceMinor', 'maxPerOrder', 'capacity']).executeTakeFirstOrThrow()).toEqual({ priceMinor: 1000, maxPerOrder: 4, capacity: 100 });
+    expect(await box.db.selectFrom('ticketTypes').where('id', '=', student.id).select(['priceMinor', 'maxPerOrder']).executeTakeFirstOrThrow()).toEqual({ priceMinor: 1000, maxPerOrder: 4 });
+    expect((await capacities()).Student).toBe(100);
     expect(await box.db.selectFrom('ticketTypeQuotas').where('ticketTypeId', '=', student.id).select('quotaId').execute()).toEqual([{ quotaId: own.id }]);
   });
 

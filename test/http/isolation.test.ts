@@ -11,6 +11,8 @@ import { configureWaitingRoom } from '../../src/app/waitingRoom.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { buy, staff } from '../support/subjects.ts';
+import { seatRepo } from '../../src/adapters/db/repos/seats.ts';
+import { smallTheatreSeats } from '../../src/adapters/db/demoSeats.ts';
 
 /**
  * The tenant isolation matrix (issue 6, section 7). It reads the app's own route table, and every
@@ -135,6 +137,12 @@ const RULES: Record<string, Rule> = {
   'POST /dashboard/security/totp': () => [{ url: '/dashboard/security/totp', body: {}, expect: { self: true } }],
   'POST /dashboard/security/totp/confirm': () => [{ url: '/dashboard/security/totp/confirm', body: { code: '000000' }, expect: { self: true } }],
   'POST /dashboard/security/totp/disable': () => [{ url: '/dashboard/security/totp/disable', body: { code: '000000' }, expect: { self: true } }],
+  'GET /dashboard/venues': () => [{ url: '/dashboard/venues', expect: { own: 200 } }],
+  'GET /dashboard/venues/:venueId/seats': (a) => [{ url: `/dashboard/venues/${a.venueId}/seats`, expect: { denied: 404 } }],
+  'POST /dashboard/venues/:venueId/seats/section': (a) => [{
+    url: `/dashboard/venues/${a.venueId}/seats/section`, body: { section: 'Probe', firstRow: 'A', lastRow: 'B', firstSeat: '1', lastSeat: '3', zone: 'Probe' }, expect: { denied: 404 },
+  }],
+  'POST /dashboard/venues/:venueId/seats': (a) => [{ url: `/dashboard/venues/${a.venueId}/seats`, body: { document: '{"seats":[]}' }, expect: { denied: 404 } }],
   'GET /door': (a) => [
     { url: '/door', expect: { own: 200 } },
     { url: `/door?performanceId=${a.performanceId}`, expect: { own: 200 } },
@@ -281,11 +289,12 @@ describe('tenant isolation matrix', () => {
     a = {
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
-      eventSlug: pa.slug, venueId: (await box.db.selectFrom('performances').where('id', '=', pa.performance.id).select('venueId').executeTakeFirstOrThrow()).venueId,
+      eventSlug: pa.slug, venueId: pa.event.venueId,
       // A seeded ticket type's own quota has the ticket type's id (migration 012).
       quotaId: pa.performance.ticketTypeIds[0]!, ticketTypeId: pa.performance.ticketTypeIds[0]!,
       documentId: view.value.documents[0]!.id,
     };
+    await seatRepo(box.db).replaceSeatMap(a.venueId, smallTheatreSeats());
 
     const login = await box.server.inject({
       method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -324,6 +333,7 @@ describe('tenant isolation matrix', () => {
     quotasOfA: await box.db.selectFrom('quotas').where('performanceId', '=', a.performanceId).selectAll().orderBy('id').execute(),
     ticketTypesOfA: await box.db.selectFrom('ticketTypes').where('performanceId', '=', a.performanceId).selectAll().orderBy('id').execute(),
     linksOfA: await box.db.selectFrom('ticketTypeQuotas').where('quotaId', '=', a.quotaId).selectAll().execute(),
+    seatsOfA: await box.db.selectFrom('seats').where('venueId', '=', a.venueId).select(['id', 'section', 'rowLabel', 'number', 'forSale']).orderBy('id').execute(),
   });
 
   /** The response as text a person could read: an XLSX is unpacked into its cells. */
@@ -351,7 +361,7 @@ describe('tenant isolation matrix', () => {
 
   it("refuses producer B every one of producer A's resources, shows B none of A's data, and changes nothing of A's", async () => {
     const before = await snapshotOfA();
-    const secrets = [BUYER.name, BUYER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME];
+    const secrets = [BUYER.name, BUYER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME, a.venueId];
     const failures: string[] = [];
     let probes = 0;
     for (const [route, rule] of Object.entries(RULES)) {
@@ -411,5 +421,8 @@ describe('tenant isolation matrix', () => {
     expect((await get(`/dashboard/performances/${a.performanceId}`)).statusCode).toBe(200);
     expect((await get(`/dashboard/performances/${a.performanceId}/ticket-types/${a.ticketTypeId}`)).statusCode).toBe(200);
     expect((await get(`/dashboard/venues/${a.venueId}`)).statusCode).toBe(200);
+    const seats = await get(`/dashboard/venues/${a.venueId}/seats`);
+    expect(seats.statusCode).toBe(200);
+    expect(seats.body).toContain('<th scope="row">Stalls</th>');
   });
 });

@@ -18,11 +18,17 @@ export interface EventsTable {
 }
 export interface PerformancesTable { id: string; number: Generated<number>; eventId: string; venueId: string; startsAt: Timestamp; cancelledAt: Generated<Date | null> }
 export interface TicketTypesTable {
-  id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; sort: number;
+  id: string; performanceId: string; name: string; priceMinor: number; currency: string; sort: number;
   taxRateBp: Generated<number>; taxInclusive: Generated<boolean>;
   salesOpensAt: Generated<Date | null>; salesClosesAt: Generated<Date | null>; minPerOrder: Generated<number>; maxPerOrder: Generated<number>;
+  zone: Generated<string | null>;
 }
-export interface QuotasTable { id: string; performanceId: string; name: string; capacity: number; createdAt: Generated<Date> }
+export interface QuotasTable {
+  id: string; performanceId: string; name: string; capacity: number; createdAt: Generated<Date>;
+  /** Counters kept with the rows that justify them (migration 013, ADR 0010). */
+  sold: Generated<number>; held: Generated<number>;
+}
+export interface HoldQuotasTable { holdId: string; quotaId: string; quantity: number }
 export interface TicketTypeQuotasTable { ticketTypeId: string; quotaId: string }
 export interface WaitingRoomsTable { eventId: string; producerId: string; opensAt: Timestamp; perMinute: number; rateFrom: Timestamp; admittedAtRateFrom: number; enabled: boolean; updatedAt: Timestamp }
 export interface HoldsTable { id: string; performanceId: string; status: string; createdAt: Timestamp; expiresAt: Timestamp }
@@ -110,6 +116,7 @@ export interface Database {
   ticketTypes: TicketTypesTable;
   quotas: QuotasTable;
   ticketTypeQuotas: TicketTypeQuotasTable;
+  holdQuotas: HoldQuotasTable;
   waitingRooms: WaitingRoomsTable;
   holds: HoldsTable;
   holdItems: HoldItemsTable;
@@ -141,6 +148,8 @@ export interface Database {
   mailUnsubscribes: MailUnsubscribesTable;
   userTotp: UserTotpTable;
   passwordResets: PasswordResetsTable;
+  seats: SeatsTable;
+  seatClaims: SeatClaimsTable;
 }
 
 export interface MailingsTable {
@@ -153,3 +162,10 @@ export interface MailingRecipientsTable {
   lastError: string | null; claimedAt: Timestamp | null; sentAt: Timestamp | null;
 }
 export interface MailUnsubscribesTable { producerId: string; subjectRef: string; createdAt: Timestamp }
+
+/** Reserved seating (migration 014, ADR 0011). */
+export interface SeatsTable { id: string; venueId: string; section: string; rowLabel: string; number: string; x: number; y: number; zone: string; forSale: boolean }
+export interface SeatClaimsTable {
+  id: string; performanceId: string; seatId: string; holdId: string; ticketTypeId: string; expiresAt: Date | null; ticketId: string | null;
+  createdAt: Timestamp; releasedAt: Date | null;
+}

@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../../app/ports.ts';
 import type { Db } from './connect.ts';
+import { seatsForSale, smallTheatreSeats } from './demoSeats.ts';
+import { seatRepo } from './repos/seats.ts';
 
 /** Creating producers and events directly, for the demo and for tests, until the producer workspace (issue 6) does it. */
 
-export interface NewTicketType { name: string; priceMinor: number; currency: string; capacity: number; taxRateBp?: number; taxInclusive?: boolean }
-export interface NewPerformance { startsAt: Date; ticketTypes: NewTicketType[] }
+export interface NewTicketType {
+  name: string; priceMinor: number; currency: string; taxRateBp?: number; taxInclusive?: boolean;
+  /** Shorthand for the type's own quota of this many places (a quota with the type's id and name). */
+  capacity?: number;
+  /** Names of the performance's shared quotas (`NewPerformance.quotas`) the type also draws on. */
+  quotas?: string[];
+  salesOpensAt?: Date | null; salesClosesAt?: Date | null; minPerOrder?: number; maxPerOrder?: number;
+  /** A seated type: sold only with seats of this zone of the venue's seat map (ADR 0011). */
+  zone?: string;
+}
+/** `quotas`: places shared by several ticket types, e.g. the hall's 500 for Adult, Student and Companion. */
+export interface NewPerformance { startsAt: Date; ticketTypes: NewTicketType[]; quotas?: { name: string; capacity: number }[] }
 export interface NewEvent {
   slug: string; title: string; description?: string; isDemo?: boolean; venue: { name: string; address?: string; timeZone: string }; performances: NewPerformance[];
   fees?: { perTicketMinor?: number; perOrderMinor?: number; taxRateBp?: number };
@@ -35,7 +47,7 @@ export async function createProducer(
   return { producerId, userId };
 }
 
-export interface CreatedEvent { eventId: string; performances: { id: string; ticketTypeIds: string[] }[] }
+export interface CreatedEvent { eventId: string; venueId: string; performances: { id: string; ticketTypeIds: string[]; quotaIds: Record<string, string> }[] }
 
 export async function createEvent(db: Db, producerId: string, e: NewEvent, now: Date): Promise<CreatedEvent> {
   return db.transaction().execute(async (tx) => {
@@ -53,18 +65,32 @@ export async function createEvent(db: Db, producerId: string, e: NewEvent, now: 
     for (const p of e.performances) {
       const performanceId = randomUUID();
       await tx.insertInto('performances').values({ id: performanceId, eventId, venueId, startsAt: p.startsAt }).execute();
+      const quotaIds: Record<string, string> = {};
+      for (const q of p.quotas ?? []) {
+        quotaIds[q.name] = randomUUID();
+        await tx.insertInto('quotas').values({ id: quotaIds[q.name]!, performanceId, name: q.name, capacity: q.capacity }).execute();
+      }
       const ticketTypeIds: string[] = [];
       for (const [sort, t] of p.ticketTypes.entries()) {
         const id = randomUUID();
         ticketTypeIds.push(id);
-        await tx.insertInto('ticketTypes').values({ id, performanceId, sort, ...t }).execute();
-        // A ticket type's own limit is a quota with the same id (migration 012).
-        await tx.insertInto('quotas').values({ id, performanceId, name: t.name, capacity: t.capacity }).execute();
-        await tx.insertInto('ticketTypeQuotas').values({ ticketTypeId: id, quotaId: id }).execute();
+        const { capacity, quotas, ...type } = t;
+        if (capacity === undefined && !quotas?.length) throw new Error(`ticket type ${t.name} draws on no quota: give it a capacity or quotas`);
+        await tx.insertInto('ticketTypes').values({ id, performanceId, sort, ...type }).execute();
+        if (capacity !== undefined) {
+          // A ticket type's own limit is a quota with the same id (migration 012).
+          await tx.insertInto('quotas').values({ id, performanceId, name: t.name, capacity }).execute();
+          await tx.insertInto('ticketTypeQuotas').values({ ticketTypeId: id, quotaId: id }).execute();
+        }
+        for (const name of quotas ?? []) {
+          const quotaId = quotaIds[name];
+          if (!quotaId) throw new Error(`ticket type ${t.name} draws on an unknown quota ${name}`);
+          await tx.insertInto('ticketTypeQuotas').values({ ticketTypeId: id, quotaId }).execute();
+        }
       }
-      performances.push({ id: performanceId, ticketTypeIds });
+      performances.push({ id: performanceId, ticketTypeIds, quotaIds });
     }
-    return { eventId, performances };
+    return { eventId, venueId, performances };
   });
 }
 
@@ -114,4 +140,19 @@ export async function seedDemo(db: Db, passwords: PasswordHasher, login: { email
       ],
     }],
   }, now);
+  // Reserved seating (issue 4 §3): each zone is a ticket type sold only with seats of that zone.
+  const seats = smallTheatreSeats();
+  const recital = await createEvent(db, producerId, {
+    slug: 'chamber-recital-demo', title: 'Chamber Recital (demo)', isDemo: true,
+    description: 'A demo event with reserved seats: choose yours on the seat map. Tickets are not real.',
+    venue: { name: 'Demo Studio Theatre', address: '1 Example Street, London', timeZone: 'Europe/London' },
+    performances: [{
+      startsAt: eveningIn(20, now, 19),
+      ticketTypes: [
+        { name: 'Stalls', priceMinor: 2500, currency: 'GBP', capacity: seatsForSale(seats, 'Stalls'), taxRateBp: 2000, zone: 'Stalls' },
+        { name: 'Balcony', priceMinor: 1500, currency: 'GBP', capacity: seatsForSale(seats, 'Balcony'), taxRateBp: 2000, zone: 'Balcony' },
+      ],
+    }],
+  }, now);
+  await seatRepo(db).replaceSeatMap(recital.venueId, seats);
 }

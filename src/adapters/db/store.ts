@@ -20,6 +20,7 @@ import { salesRepo } from './repos/sales.ts';
 import { credentialRepo } from './repos/credentials.ts';
 import { waitingRoomRepo } from './repos/waitingRooms.ts';
 import { eventAdminRepo } from './repos/eventAdmin.ts';
+import { seatRepo } from './repos/seats.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -46,6 +47,7 @@ function repos(db: Db): Repos {
     credentials: credentialRepo(db),
     waitingRooms: waitingRoomRepo(db),
     eventAdmin: eventAdminRepo(db),
+    seats: seatRepo(db),
   };
 }
 

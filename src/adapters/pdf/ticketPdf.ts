@@ -23,6 +23,7 @@ export function pdfkitTickets(): TicketPdfRenderer {
         doc.text(input.venueName);
         if (input.venueAddress) doc.fontSize(11).fillColor('#333').text(input.venueAddress);
         doc.moveDown(1).fillColor('#000').fontSize(12).text(`Ticket: ${t.ticketTypeName}`);
+        if (t.seat) doc.font('Helvetica-Bold').text(`Seat: ${t.seat}`).font('Helvetica');
         doc.text(`Name: ${t.attendeeName}`);
         doc.text(`Order: ${input.orderCode}    Ticket ${i + 1} of ${input.tickets.length}`);
         const qr = await QRCode.toBuffer(t.code, { errorCorrectionLevel: 'M', margin: 4, scale: 8, type: 'png' });

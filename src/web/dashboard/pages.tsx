@@ -169,7 +169,7 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
             {tickets.map((t) => (
               <label class="check">
                 <input type="checkbox" name="ticketId" value={t.id} disabled={!canRefund || t.status !== 'valid'} />
-                <span>{t.ticketTypeName} for {t.attendeeName} {t.status !== 'valid' && <span class="badge">Void</span>}</span>
+                <span>{t.ticketTypeName}{props.detail.seats[t.id] ? `, ${props.detail.seats[t.id]}` : ''} for {t.attendeeName} {t.status !== 'valid' && <span class="badge">Void</span>}</span>
               </label>
             ))}
           </fieldset>

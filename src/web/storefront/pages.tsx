@@ -1,7 +1,11 @@
 import type { CheckoutView } from '../../app/holds.ts';
 import type { BuyerOrderView } from '../../app/orders.ts';
 import type { EventDetail, EventSummary } from '../../app/ports.ts';
+import type { SeatingView } from '../../app/seating.ts';
+import { MAX_TICKETS_PER_HOLD } from '../../domain/hold.ts';
+import { BestSeatsForm, SeatPicker } from './seatMap.tsx';
 import { formatMoney, type Money } from '../../domain/money.ts';
+import { seatName } from '../../domain/seating.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
 
@@ -36,10 +40,11 @@ export function EventsPage(props: { events: EventSummary[]; viewer: Viewer | nul
   );
 }
 
-export function EventPage(props: { event: EventDetail; errors: string[]; viewer: Viewer | null }) {
+export function EventPage(props: { event: EventDetail; errors: string[]; viewer: Viewer | null; seating?: Record<string, SeatingView>; selectedSeats?: readonly string[] }) {
   const { event } = props;
+  const seating = props.seating ?? {};
   return (
-    <Layout title={event.title} failed={props.errors.length > 0} viewer={props.viewer}>
+    <Layout title={event.title} failed={props.errors.length > 0} viewer={props.viewer} islands={Object.keys(seating).length > 0 ? ['seatMap'] : []}>
       <h1>
         {event.title} {event.isDemo && <span class="badge">Demo</span>}
       </h1>
@@ -49,7 +54,10 @@ export function EventPage(props: { event: EventDetail; errors: string[]; viewer:
       {event.performances.length === 0 && <p>There are no upcoming performances.</p>}
       {event.performances.map((p) => {
         const headingId = `perf-${p.id}`;
-        const soldOut = p.ticketTypes.every((t) => t.available === 0);
+        const soldOut = p.ticketTypes.every((t) => t.available === 0 || t.saleState !== 'on_sale');
+        const seats = seating[p.id];
+        const seated = new Set(seats?.seatedTypes.map((t) => t.id) ?? []);
+        const unseated = p.ticketTypes.filter((t) => !seated.has(t.id));
         return (
           <section class="card" aria-labelledby={headingId}>
             <h2 id={headingId}>
@@ -61,29 +69,36 @@ export function EventPage(props: { event: EventDetail; errors: string[]; viewer:
             </p>
             <form method="post" action={`/events/${event.slug}/hold`}>
               <input type="hidden" name="performanceId" value={p.id} />
-              <div class="table-wrap">
+              {seats && <SeatPicker seating={seats} selected={props.selectedSeats ?? []} idPrefix={`p-${p.id}`} />}
+              {unseated.length > 0 && <div class="table-wrap">
                 <table>
                   <caption class="sr-only">Tickets for {formatInZone(p.startsAt, p.venue.timeZone)}</caption>
                   <thead>
                     <tr><th scope="col">Ticket</th><th scope="col" class="num">Price</th><th scope="col" class="num">Left</th><th scope="col" class="num">How many</th></tr>
                   </thead>
                   <tbody>
-                    {p.ticketTypes.map((t) => (
+                    {unseated.map((t) => (
                       <tr>
                         <th scope="row">{t.name}</th>
                         <td class="num">{formatMoney(t.price)}</td>
-                        <td class="num" data-available={t.available}>{t.available === 0 ? 'Sold out' : t.available}</td>
+                        <td class="num" data-available={t.available} data-sale={t.saleState}>
+                          {t.saleState === 'not_yet' && t.salesOpensAt
+                            ? <>On sale from <time dateTime={t.salesOpensAt.toISOString()}>{formatInZone(t.salesOpensAt, p.venue.timeZone)}</time></>
+                            : t.saleState === 'ended' ? 'No longer on sale' : t.available === 0 ? 'Sold out' : t.available}
+                        </td>
                         <td class="num">
-                          <label class="sr-only" for={`q-${t.id}`}>Number of {t.name} tickets</label>
-                          <input type="number" id={`q-${t.id}`} name={`q_${t.id}`} min={0} max={Math.min(10, t.available)} value={0} inputMode="numeric" disabled={t.available === 0} />
+                          <label class="sr-only" for={`q-${t.id}`}>Number of {t.name} tickets{t.minPerOrder > 1 ? ` (at least ${t.minPerOrder})` : ''}</label>
+                          <input type="number" id={`q-${t.id}`} name={`q_${t.id}`} min={0} max={Math.min(MAX_TICKETS_PER_HOLD, t.maxPerOrder, t.available)} value={0} inputMode="numeric"
+                            disabled={t.available === 0 || t.saleState !== 'on_sale'} />
                         </td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </div>}
               <button type="submit" disabled={soldOut}>{soldOut ? 'Sold out' : 'Hold these tickets'}</button>
             </form>
+            {seats && !soldOut && <BestSeatsForm action={`/events/${event.slug}/hold`} performanceId={p.id} seating={seats} idPrefix={`p-${p.id}`} />}
           </section>
         );
       })}
@@ -108,6 +123,12 @@ export function CheckoutPage(props: {
       <PriceTable caption="Your tickets"
         rows={view.pricing.lines.map((l) => ({ name: l.description, quantity: l.quantity, unit: l.unitGross, total: l.gross }))}
         fee={view.pricing.fee?.gross ?? null} total={view.pricing.gross} tax={view.pricing.tax} />
+      {view.seats.length > 0 && (
+        <>
+          <h2>Your seats</h2>
+          <ul data-held-seats>{view.seats.map((s) => <li>{seatName(s)}</li>)}</ul>
+        </>
+      )}
       {props.declined && (
         <div class="notice error" role="alert">
           <p>Your card was declined, and nothing was charged. Your tickets are still held: you can try again with another card.</p>
@@ -187,6 +208,7 @@ export function OrderPage(props: {
             {tickets.map((t, i) => (
               <li class="card">
                 <p><strong>Ticket {i + 1}: {t.ticketTypeName}</strong>, for {t.attendeeName} {t.status !== 'valid' && <span class="badge">Not valid</span>}</p>
+                {t.seat && <p data-seat-name>Seat: <strong>{t.seat}</strong></p>}
                 {props.qrSvgs[t.id] && (
                   // Markup from the qrcode library, made on the server from the signed code alone.
                   <div class="qr-image" role="img" aria-label={`QR code for ticket ${i + 1}`} dangerouslySetInnerHTML={{ __html: props.qrSvgs[t.id]! }} />

@@ -1,9 +1,10 @@
-
-import type { CatalogRepo, EventDetail, EventSummary, PerformanceContext, PerformanceView } from '../../../app/ports.ts';
-import { available } from '../../../domain/hold.ts';
+import type { Selectable } from 'kysely';
+import type { CatalogRepo, EventDetail, EventSummary, PerformanceContext, PerformanceView, TicketTypeView } from '../../../app/ports.ts';
+import { saleState, typeAvailability } from '../../../domain/hold.ts';
 import { money } from '../../../domain/money.ts';
 import type { Db } from '../connect.ts';
-import { usageOf } from './inventory.ts';
+import type { Database } from '../schema.ts';
+import { inventoryRepo, releasePerformanceHolds } from './inventory.ts';
 import { orderRecord } from './orders.ts';
 
 export function catalogRepo(db: Db): CatalogRepo {
@@ -62,7 +63,7 @@ export function catalogRepo(db: Db): CatalogRepo {
             .orderBy('name')
             .execute()
         : [];
-      const usage = await usageOf(db, types.map((t) => t.id), now);
+      const view = await ticketTypeViews(db, types, now);
       const performances: PerformanceView[] = perfRows.map((p) => ({
         id: p.id,
         number: p.number,
@@ -70,13 +71,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         venue: { id: p.venueId, name: p.venueName, address: p.address, timeZone: p.timeZone },
         ticketTypes: types
           .filter((t) => t.performanceId === p.id)
-          .map((t) => {
-            const u = usage.get(t.id) ?? { sold: 0, held: 0 };
-            return {
-              id: t.id, name: t.name, price: money(t.priceMinor, t.currency), capacity: t.capacity,
-              sold: u.sold, held: u.held, available: available(t.capacity, u.sold, u.held),
-            };
-          }),
+          .map((t) => view(t)),
       }));
       const detail: EventDetail = { ...event, performances };
       return detail;
@@ -84,14 +79,8 @@ export function catalogRepo(db: Db): CatalogRepo {
 
     async ticketTypesOf(performanceId, now) {
       const types = await db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).selectAll().orderBy('sort').orderBy('name').execute();
-      const usage = await usageOf(db, types.map((t) => t.id), now);
-      return types.map((t) => {
-        const u = usage.get(t.id) ?? { sold: 0, held: 0 };
-        return {
-          id: t.id, name: t.name, price: money(t.priceMinor, t.currency), capacity: t.capacity, sold: u.sold, held: u.held,
-          available: available(t.capacity, u.sold, u.held), taxRateBp: t.taxRateBp, taxInclusive: t.taxInclusive,
-        };
-      });
+      const view = await ticketTypeViews(db, types, now);
+      return types.map((t) => ({ ...view(t), taxRateBp: t.taxRateBp, taxInclusive: t.taxInclusive }));
     },
 
     async performanceContext(performanceId) {
@@ -104,7 +93,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         .select([
           'pf.id', 'pf.number', 'pf.startsAt', 'pf.cancelledAt', 'p.id as producerId', 'p.name as producerName', 'e.id as eventId',
           'e.title as eventTitle', 'e.slug as eventSlug', 'v.id as venueId', 'v.name as venueName', 'v.address', 'v.timeZone',
-          'e.feePerTicketMinor', 'e.feePerOrderMinor', 'e.feeTaxRateBp',
+          'e.feePerTicketMinor', 'e.feePerOrderMinor', 'e.feeTaxRateBp', 'e.published',
         ])
         .executeTakeFirst();
       if (!r) return null;
@@ -112,7 +101,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         id: r.id, number: r.number, startsAt: r.startsAt, cancelledAt: r.cancelledAt ?? null, producerId: r.producerId, producerName: r.producerName,
         eventId: r.eventId, eventTitle: r.eventTitle, eventSlug: r.eventSlug,
         venue: { id: r.venueId, name: r.venueName, address: r.address, timeZone: r.timeZone },
-        fees: { perTicketMinor: r.feePerTicketMinor, perOrderMinor: r.feePerOrderMinor, taxRateBp: r.feeTaxRateBp },
+        fees: { perTicketMinor: r.feePerTicketMinor, perOrderMinor: r.feePerOrderMinor, taxRateBp: r.feeTaxRateBp }, published: r.published,
       };
       return ctx;
     },
@@ -126,7 +115,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         .returning('id')
         .executeTakeFirst();
       if (!done) return false;
-      await db.updateTable('holds').set({ status: 'released' }).where('performanceId', '=', performanceId).where('status', '=', 'active').execute();
+      await releasePerformanceHolds(db, performanceId);
       return true;
     },
 
@@ -137,3 +126,15 @@ export function catalogRepo(db: Db): CatalogRepo {
   };
 }
 
+type TicketTypeRowOf = Selectable<Database['ticketTypes']>;
+
+/** What the storefront and the counter show of ticket types: availability is the least room left in any of a type's quotas. */
+async function ticketTypeViews(db: Db, types: readonly TicketTypeRowOf[], now: Date): Promise<(t: TicketTypeRowOf) => TicketTypeView> {
+  const { quotas, quotasOf } = await inventoryRepo(db).quotaCounts(types.map((t) => t.id), now);
+  const free = new Map(quotas.map((q) => [q.quotaId, q.capacity - q.sold - q.held]));
+  return (t) => ({
+    id: t.id, name: t.name, price: money(t.priceMinor, t.currency), available: typeAvailability(quotasOf.get(t.id) ?? [], free),
+    salesOpensAt: t.salesOpensAt ?? null, salesClosesAt: t.salesClosesAt ?? null, minPerOrder: t.minPerOrder, maxPerOrder: t.maxPerOrder,
+    saleState: saleState({ salesOpensAt: t.salesOpensAt ?? null, salesClosesAt: t.salesClosesAt ?? null }, now),
+  });
+}

@@ -3,13 +3,6 @@ import type { EventAdminRepo, EventRecord, PerformanceRecord, QuotaRecord, Ticke
 import type { Db } from '../connect.ts';
 
 /**
- * ticket_types.capacity (not null, no default) until the quota-enforcing placeHold drops it: a new
- * type starts at 0 and syncLegacyCapacity sets it from its quotas in the same transaction. Remove
- * this, its one use, syncLegacyCapacity and the one call in src/app/events.ts (inventoryChanged) with the column.
- */
-const LEGACY_CAPACITY = { capacity: 0 };
-
-/**
  * The producer's event management. Every read names the producer through the event (venues carry it
  * themselves); every update of a resource checks the producer in the same statement or just before
  * it in the same transaction, so another producer's id changes nothing.
@@ -149,10 +142,12 @@ export function eventAdminRepo(db: Db): EventAdminRepo {
     async insertQuota(id, performanceId, q) {
       await db.insertInto('quotas').values({ id, performanceId, ...q }).execute();
     },
-    async updateQuota(producerId, quotaId, q): Promise<QuotaRecord | null> {
+    async updateQuota(producerId, quotaId, q): Promise<QuotaRecord | null | 'in_use'> {
       const own = await ownQuotas(producerId).where('q.id', '=', quotaId).executeTakeFirst();
       if (!own) return null;
-      await db.updateTable('quotas').set(q).where('id', '=', quotaId).execute();
+      // Never below what is sold and held: the counters' check would refuse it anyway, as an error.
+      const changed = await db.updateTable('quotas').set(q).where('id', '=', quotaId).where(sql<boolean>`sold + held <= ${q.capacity}`).executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 0) return 'in_use';
       return { ...own, ...q };
     },
 
@@ -161,23 +156,22 @@ export function eventAdminRepo(db: Db): EventAdminRepo {
     },
     async insertTicketType(id, performanceId, t, quotaIds) {
       const next = await db.selectFrom('ticketTypes').where('performanceId', '=', performanceId).select(sql<number>`coalesce(max(sort) + 1, 0)::int`.as('s')).executeTakeFirstOrThrow();
-      await db.insertInto('ticketTypes').values({ id, performanceId, ...t, ...LEGACY_CAPACITY, sort: Number(next.s) }).execute();
+      await db.insertInto('ticketTypes').values({ id, performanceId, ...t, sort: Number(next.s) }).execute();
       await link(id, quotaIds);
     },
     async updateTicketType(producerId, ticketTypeId, t, quotaIds) {
       const own = await ownTicketTypes(producerId).where('tt.id', '=', ticketTypeId).executeTakeFirst();
       if (!own) return null;
       await db.updateTable('ticketTypes').set(t).where('id', '=', ticketTypeId).execute();
+      // The quota counters hold what each hold took (hold_quotas): once a type has been held, its quotas stay.
+      const current = (await db.selectFrom('ticketTypeQuotas').where('ticketTypeId', '=', ticketTypeId).select('quotaId').execute()).map((r) => r.quotaId).sort();
+      const same = current.length === quotaIds.length && [...quotaIds].sort().every((id, i) => id === current[i]);
+      if (!same) {
+        const held = await db.selectFrom('holdItems').where('ticketTypeId', '=', ticketTypeId).select('holdId').limit(1).executeTakeFirst();
+        if (held) return 'in_use';
+      }
       await link(ticketTypeId, quotaIds);
       return { ...own, ...t, quotaIds: [...quotaIds] };
-    },
-
-    async syncLegacyCapacity(performanceId) {
-      await sql`
-        update ticket_types set capacity = coalesce((
-          select min(q.capacity) from ticket_type_quotas l join quotas q on q.id = l.quota_id where l.ticket_type_id = ticket_types.id
-        ), 0)
-        where performance_id = ${performanceId}`.execute(db);
     },
   };
 }

@@ -18,6 +18,10 @@ export function waitingRoomRepo(db: Db): WaitingRoomRepo {
       const r = await rooms().where('w.eventId', '=', eventId).executeTakeFirst();
       return r ? toSettings(r) : null;
     },
+    async forEventSlug(eventSlug) {
+      const r = await rooms().where('e.slug', '=', eventSlug).executeTakeFirst();
+      return r ? toSettings(r) : null;
+    },
     async save(s) {
       await db
         .insertInto('waitingRooms')
