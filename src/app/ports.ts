@@ -73,7 +73,8 @@ export interface TicketForDoor {
   attendeeName: string; ticketTypeName: string; checkedInAt: Date | null;
 }
 export interface UserRecord { id: string; producerId: string; email: string; name: string; role: string; passwordHash: string }
-export interface SessionUser { userId: string; producerId: string; producerName: string; name: string; role: string }
+/** `verified`: the user's email address is verified (ADR 0013: an unverified account may not reach people outside the team). */
+export interface SessionUser { userId: string; producerId: string; producerName: string; name: string; role: string; verified: boolean }
 export interface DoorPerformance { id: string; eventTitle: string; startsAt: Date; timeZone: string; cancelledAt: Date | null }
 
 // ---------- repositories (each bound to one transaction or to the pool) ----------
@@ -333,6 +334,7 @@ export interface Repos {
   mailings: MailingRepo;
   sales: SalesRepo;
   credentials: CredentialRepo;
+  team: TeamRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------
@@ -378,6 +380,47 @@ export interface CredentialRepo {
   takePasswordReset(tokenHash: string, now: Date): Promise<string | null>;
   /** Sets a new password hash, ends every session of the user and voids their other reset tokens. */
   setPassword(userId: string, passwordHash: string, now: Date): Promise<{ sessionsEnded: number }>;
+}
+
+/** A member of a producer's team, and an invitation to join it (issue 6 §1). */
+export interface TeamMember { userId: string; name: string; email: string; role: string; verified: boolean; createdAt: Date }
+export interface InvitationRecord {
+  id: string; producerId: string; producerName: string; email: string; role: string; invitedBy: string; inviterName: string;
+  createdAt: Date; expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null;
+}
+
+/** Sign-up, email verification, invitations and team roles. Every query about a team names its producer. */
+export interface TeamRepo {
+  slugTaken(slug: string): Promise<boolean>;
+  /** Whether any user, removed or not, has this (lower-cased) address now. */
+  emailTaken(email: string): Promise<boolean>;
+  /** Creates the producer and its first user (unverified when `emailVerifiedAt` is null); false if the slug or the address was taken meanwhile. */
+  createProducerWithOwner(p: { producerId: string; name: string; slug: string; userId: string; email: string; userName: string; passwordHash: string; createdAt: Date }): Promise<boolean>;
+  createEmailVerification(v: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** The user of an unused, unexpired verification token hash, or null. */
+  emailVerificationUser(tokenHash: string, now: Date): Promise<string | null>;
+  /** Uses the token (atomic) and marks the user's address verified; returns the user, or null if the token was used, expired or unknown. */
+  takeEmailVerification(tokenHash: string, now: Date): Promise<string | null>;
+  userVerified(userId: string): Promise<boolean>;
+  /** Locks the producer's team (the producer row) for the rest of the transaction, so two role changes cannot both remove the last owner. */
+  lockTeam(producerId: string): Promise<void>;
+  members(producerId: string): Promise<TeamMember[]>;
+  member(producerId: string, userId: string): Promise<TeamMember | null>;
+  countOwners(producerId: string): Promise<number>;
+  setRole(producerId: string, userId: string, role: string): Promise<void>;
+  /** Removes a member: releases the address, ends their sessions; the row stays for the records that name it. */
+  removeMember(producerId: string, userId: string, now: Date): Promise<void>;
+  createInvitation(i: { id: string; producerId: string; email: string; role: string; tokenHash: string; invitedBy: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** Pending (not accepted, not revoked, not expired) invitations of the producer. */
+  pendingInvitations(producerId: string, now: Date): Promise<InvitationRecord[]>;
+  pendingInvitationFor(producerId: string, email: string, now: Date): Promise<InvitationRecord | null>;
+  invitationByTokenHash(tokenHash: string): Promise<InvitationRecord | null>;
+  /** Revokes a pending invitation of this producer; false if there is none such. */
+  revokeInvitation(producerId: string, invitationId: string, by: string, now: Date): Promise<boolean>;
+  /** Marks a pending, unexpired invitation accepted by `userId` (atomic); false if it was used, revoked or expired. */
+  acceptInvitation(tokenHash: string, userId: string, now: Date): Promise<boolean>;
+  /** Makes a user; false if the address was taken (by anyone, in any producer). */
+  createUser(u: { id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Date; emailVerifiedAt: Date | null }): Promise<boolean>;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */

@@ -18,6 +18,8 @@ import { registerAdminRoutes } from './admin/routes.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
 import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
 import { registerSecurityRoutes } from './dashboard/securityRoutes.tsx';
+import { registerSignUpRoutes } from './dashboard/signupRoutes.tsx';
+import { registerTeamRoutes } from './dashboard/teamRoutes.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
@@ -228,6 +230,8 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerMailingRoutes(app, w);
   registerUnsubscribeRoutes(app, w);
   registerSecurityRoutes(app, w);
+  registerSignUpRoutes(app, w);
+  registerTeamRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
 

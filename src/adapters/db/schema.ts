@@ -9,6 +9,7 @@ export interface ProducersTable {
 }
 export interface UsersTable {
   id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Timestamp;
+  emailVerifiedAt: Generated<Date | null>; removedAt: Generated<Date | null>;
 }
 export interface SessionsTable { tokenHash: string; userId: string; createdAt: Timestamp; expiresAt: Timestamp }
 export interface VenuesTable { id: string; producerId: string; name: string; address: string; timeZone: string }
@@ -135,6 +136,13 @@ export interface Database {
   mailUnsubscribes: MailUnsubscribesTable;
   userTotp: UserTotpTable;
   passwordResets: PasswordResetsTable;
+  emailVerifications: EmailVerificationsTable;
+  invitations: InvitationsTable;
+}
+export interface EmailVerificationsTable { tokenHash: string; userId: string; createdAt: Timestamp; expiresAt: Timestamp; usedAt: Date | null }
+export interface InvitationsTable {
+  id: string; producerId: string; email: string; role: string; tokenHash: string; invitedBy: string; createdAt: Timestamp; expiresAt: Timestamp;
+  acceptedAt: Date | null; acceptedUserId: string | null; revokedAt: Date | null; revokedBy: string | null;
 }
 
 export interface MailingsTable {

@@ -18,6 +18,7 @@ import { attendeeRepo } from './repos/attendees.ts';
 import { mailingRepo } from './repos/mailings.ts';
 import { salesRepo } from './repos/sales.ts';
 import { credentialRepo } from './repos/credentials.ts';
+import { teamRepo } from './repos/team.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -42,6 +43,7 @@ function repos(db: Db): Repos {
     mailings: mailingRepo(db),
     sales: salesRepo(db),
     credentials: credentialRepo(db),
+    team: teamRepo(db),
   };
 }
 

@@ -24,6 +24,7 @@ export function LoginPage(props: { email: string; errors: string[]; next: string
         <button type="submit">Log in</button>
       </form>
       <p><a href="/login/forgot">Forgot your password?</a></p>
+      <p>New to Marquee? <a href="/signup">Sign up as a producer</a></p>
     </Layout>
   );
 }
