@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDisclosure } from '../../src/app/disclosure.ts';
 import { scanTicket } from '../../src/app/door.ts';
 import { startMailing } from '../../src/app/mailings.ts';
+import { inviteMember } from '../../src/app/team.ts';
 import { buyerOrder } from '../../src/app/orders.ts';
 import { createStaff, staffLogIn, staffSession } from '../../src/app/staff.ts';
 import { requestSupport } from '../../src/app/support.ts';
@@ -26,6 +28,7 @@ import { buy, staff } from '../support/subjects.ts';
 interface AIds {
   eventId: string; performanceId: string; orderId: string; orderCode: string; ticketId: string; ticketCode: string;
   mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string;
+  invitationId: string; memberId: string; ownerId: string;
 }
 
 type Expectation =
@@ -33,8 +36,11 @@ type Expectation =
   | { denied: 403 | 404 }
   /** B's own list, page or file: 200, and none of A's data on it. */
   | { own: 200 }
-  /** B's own account (no resource of anyone else in the request): anything but an error or a log-in redirect, and none of A's data. */
-  | { self: true }
+  /**
+   * B's own account or team (no resource of anyone else in the request): anything but an error or a log-in redirect
+   * (a redirect only to `redirect`, /dashboard/security unless given), and none of A's data.
+   */
+  | { self: true; redirect?: string }
   /** The door's JSON scan: 200 with a verdict that says nothing about A's ticket. */
   | { verdict: readonly string[] };
 
@@ -77,6 +83,20 @@ const RULES: Record<string, Rule> = {
   'POST /dashboard/security/totp': () => [{ url: '/dashboard/security/totp', body: {}, expect: { self: true } }],
   'POST /dashboard/security/totp/confirm': () => [{ url: '/dashboard/security/totp/confirm', body: { code: '000000' }, expect: { self: true } }],
   'POST /dashboard/security/totp/disable': () => [{ url: '/dashboard/security/totp/disable', body: { code: '000000' }, expect: { self: true } }],
+  // The team: B's own page and B's own invitations; A's invitations and members are "not found" for B.
+  'GET /dashboard/team': () => [{ url: '/dashboard/team', expect: { own: 200 } }],
+  'POST /dashboard/team/invitations': () => [{ url: '/dashboard/team/invitations', body: { email: A_INVITEE, role: 'admin' }, expect: { self: true, redirect: '/dashboard/team' } }],
+  'POST /dashboard/team/invitations/:id/revoke': (a) => [{ url: `/dashboard/team/invitations/${a.invitationId}/revoke`, body: {}, expect: { denied: 404 } }],
+  'POST /dashboard/team/members/:userId/role': (a) => [
+    { url: `/dashboard/team/members/${a.memberId}/role`, body: { role: 'owner' }, expect: { denied: 404 } },
+    { url: `/dashboard/team/members/${a.ownerId}/role`, body: { role: 'viewer' }, expect: { denied: 404 } },
+  ],
+  'POST /dashboard/team/members/:userId/remove': (a) => [
+    { url: `/dashboard/team/members/${a.memberId}/remove`, body: {}, expect: { denied: 404 } },
+    { url: `/dashboard/team/members/${a.ownerId}/remove`, body: {}, expect: { denied: 404 } },
+  ],
+  // A new verification link for B's own address (B is verified, so it is refused as needless).
+  'POST /dashboard/verify/resend': () => [{ url: '/dashboard/verify/resend', body: {}, expect: { self: true } }],
   'GET /door': (a) => [
     { url: '/door', expect: { own: 200 } },
     { url: `/door?performanceId=${a.performanceId}`, expect: { own: 200 } },
@@ -133,6 +153,12 @@ const PUBLIC: Record<string, string> = {
   'GET /favicon.ico': 'static asset redirect',
   'GET /api/health': 'health check, no data',
   'GET /login': 'log-in form',
+  'GET /signup': 'sign-up form: makes a new producer, reaches no existing one',
+  'POST /signup': 'sign-up: makes a new producer; the same answer whether or not the address has an account',
+  'GET /signup/verify/:token': 'single-use email verification link',
+  'POST /signup/verify/:token': 'single-use email verification link',
+  'GET /invite/:token': 'single-use invitation link',
+  'POST /invite/:token': 'single-use invitation link',
   'POST /login': 'log-in',
   'POST /login/code': 'second log-in step; carries a sealed challenge, no session yet',
   'GET /login/forgot': 'password reset request form',
@@ -154,6 +180,8 @@ const PUBLIC: Record<string, string> = {
 
 const BUYER = { name: 'Zebedee Quillfeather', email: 'zebedee.quillfeather@a-buyers.example' };
 const A_NAME = 'Aardvark Playhouse';
+const A_INVITEE = 'ingrid.invitee@aardvark.example';
+const A_MEMBER = { name: 'Maximilian Memberson', email: 'max.memberson@aardvark.example' };
 
 /** "METHOD /path" for every route the app serves (HEAD is Fastify's automatic twin of GET), from its printed route tree. */
 function routeTable(server: FastifyInstance): string[] {
@@ -216,7 +244,14 @@ describe('tenant isolation matrix', () => {
       from: new Date('2027-01-01T00:00:00Z'), to: new Date('2028-01-01T00:00:00Z'), notifyAllowed: false,
     });
     if (!disclosure.ok) throw new Error(disclosure.message);
+    const invitation = await inviteMember(box.deps, ownerA, { email: A_INVITEE, role: 'door' });
+    if (!invitation.ok) throw new Error(invitation.message);
+    const memberId = randomUUID();
+    await box.deps.store.team.createUser({
+      id: memberId, producerId: pa.producerId, email: A_MEMBER.email, name: A_MEMBER.name, passwordHash: 'x', role: 'box_office', createdAt: box.clock.now(), emailVerifiedAt: box.clock.now(),
+    });
     a = {
+      invitationId: invitation.value.invitationId, memberId, ownerId: pa.userId,
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
     };
@@ -250,6 +285,8 @@ describe('tenant isolation matrix', () => {
     disclosure: await box.db.selectFrom('disclosureRequests').where('id', '=', a.disclosureId).select(['status', 'lastExportHash']).executeTakeFirstOrThrow(),
     disclosures: await box.db.selectFrom('disclosureRequests').select('id').orderBy('id').execute(),
     totpOfA: await box.db.selectFrom('userTotp').where('userId', '=', aUserId).select('userId').execute(),
+    teamOfA: await box.db.selectFrom('users').where('producerId', '=', aProducerId).select(['id', 'email', 'role', 'removedAt']).orderBy('id').execute(),
+    invitationsOfA: await box.db.selectFrom('invitations').where('producerId', '=', aProducerId).select(['id', 'role', 'revokedAt', 'acceptedAt']).orderBy('id').execute(),
   });
 
   /** The response as text a person could read: an XLSX is unpacked into its cells. */
@@ -277,7 +314,7 @@ describe('tenant isolation matrix', () => {
 
   it("refuses producer B every one of producer A's resources, shows B none of A's data, and changes nothing of A's", async () => {
     const before = await snapshotOfA();
-    const secrets = [BUYER.name, BUYER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME];
+    const secrets = [BUYER.name, BUYER.email, A_MEMBER.name, A_MEMBER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME];
     const failures: string[] = [];
     let probes = 0;
     for (const [route, rule] of Object.entries(RULES)) {
@@ -297,7 +334,7 @@ describe('tenant isolation matrix', () => {
         const e = probe.expect;
         if ('denied' in e && res.statusCode !== e.denied) failures.push(`${where}: expected ${e.denied}, got ${res.statusCode}`);
         if ('own' in e && res.statusCode !== 200) failures.push(`${where}: expected B's own 200, got ${res.statusCode}`);
-        if ('self' in e && (res.statusCode >= 500 || (res.statusCode >= 300 && res.statusCode < 400 && !location.startsWith('/dashboard/security')))) {
+        if ('self' in e && (res.statusCode >= 500 || (res.statusCode >= 300 && res.statusCode < 400 && !location.startsWith(e.redirect ?? '/dashboard/security')))) {
           failures.push(`${where}: expected B's own account page, got ${res.statusCode} ${location}`);
         }
         if ('verdict' in e) {
@@ -333,5 +370,10 @@ describe('tenant isolation matrix', () => {
     expect(mailing.statusCode).toBe(200);
     expect(mailing.body).toContain('A private update');
     expect((await get('/dashboard')).body).toContain(BUYER.email);
+    const team = await get('/dashboard/team');
+    expect(team.statusCode).toBe(200);
+    expect(team.body).toContain(A_MEMBER.name);
+    expect(team.body).toContain(A_INVITEE);
+    expect(team.body).toContain(`/dashboard/team/invitations/${a.invitationId}/revoke`);
   });
 });
