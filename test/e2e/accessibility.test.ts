@@ -219,6 +219,46 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await check(staff, 'security, two-factor set-up with its QR code');
     await staff.goto(`${base}/login/forgot`);
     await check(staff, 'forgot your password');
+    await staff.goto(`${base}/dashboard/team`);
+    await staff.getByLabel('Their email').fill('axe.crew@example.org');
+    await staff.getByLabel('Role', { exact: true }).selectOption('door');
+    await staff.getByRole('button', { name: 'Send the invitation' }).click();
+    await staff.waitForURL(`${base}/dashboard/team?done=invited`);
+    await check(staff, 'team, with an invitation waiting');
+
+    // ---- sign-up, verification and an invitation ----
+    const newcomerContext = await browser.newContext();
+    watch(newcomerContext);
+    const newcomer = track(await newcomerContext.newPage());
+    listen(newcomer);
+    await newcomer.goto(`${base}/signup`);
+    await check(newcomer, 'sign-up');
+    await newcomer.getByRole('button', { name: 'Create my account' }).click();
+    await expect.poll(() => newcomer.getByRole('alert').count()).toBe(1);
+    await check(newcomer, 'sign-up with errors');
+    await newcomer.getByLabel('Name', { exact: true }).fill('Axe Players');
+    await newcomer.getByLabel('Short name').fill('axe-players');
+    await newcomer.getByLabel('Your name').fill('Axe Founder');
+    await newcomer.getByLabel('Email').fill('axe.founder@example.org');
+    await newcomer.getByLabel('Password', { exact: true }).fill('a long enough passphrase');
+    await newcomer.getByLabel('The same password again').fill('a long enough passphrase');
+    await newcomer.getByRole('button', { name: 'Create my account' }).click();
+    await expect.poll(() => newcomer.title()).toContain('Check your email');
+    await check(newcomer, 'sign-up: check your email');
+    await dispatchMails(box.deps);
+    await newcomer.goto(`${base}/dev/mailbox`);
+    await newcomer.getByRole('link', { name: 'Verify your email address for Marquee' }).click();
+    await newcomer.getByRole('link', { name: /\/signup\/verify\// }).click();
+    await newcomer.waitForURL(/\/signup\/verify\//);
+    await check(newcomer, 'verify email');
+    await newcomer.getByRole('button', { name: 'Verify my email address' }).click();
+    await expect.poll(() => newcomer.title()).toContain('Email address verified');
+    await check(newcomer, 'email verified');
+    await newcomer.goto(`${base}/dev/mailbox`);
+    await newcomer.getByRole('link', { name: /invited you to Access Arts/ }).click();
+    await newcomer.getByRole('link', { name: /\/invite\// }).click();
+    await newcomer.waitForURL(/\/invite\//);
+    await check(newcomer, 'invitation');
 
     // ---- platform staff ----
     const adminContext = await browser.newContext();
@@ -239,12 +279,13 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await console_.goto(`${base}/admin/disclosures`);
     await check(console_, 'admin disclosures');
 
-    expect(visited).toHaveLength(29);
+    expect(visited).toHaveLength(36);
     expect(findings.map(format)).toEqual([]);
     expect(offOrigin).toEqual([]);
     expect(cspErrors).toEqual([]);
     await buyerContext.close();
     await producerContext.close();
+    await newcomerContext.close();
     await adminContext.close();
   });
 });
