@@ -11,6 +11,7 @@ import { isEmpty, seedDemo } from './adapters/db/seed.ts';
 import { kyselyStore } from './adapters/db/store.ts';
 import { asnIndexIn, offlineIpInfo } from './adapters/geoip/ipInfo.ts';
 import { keysFromSecret, loadOrCreateSecret } from './adapters/keys/keys.ts';
+import { simpleWebAuthn } from './adapters/webauthn/simpleWebAuthn.ts';
 import { argon2idHasher } from './adapters/keys/passwords.ts';
 import { createLogger } from './adapters/log.ts';
 import { devOutboxMailer, devOutboxReader } from './adapters/mail/devOutbox.ts';
@@ -111,6 +112,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     settings: { baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud, retention: config.retention },
     ipInfo: offlineIpInfo(geoipCache(config)),
     spreadsheets: exceljsSpreadsheets(),
+    passkeys: simpleWebAuthn(config.baseUrl),
   };
   const redis = config.rateLimit.redisUrl
     ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 })

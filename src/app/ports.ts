@@ -335,6 +335,7 @@ export interface Repos {
   sales: SalesRepo;
   credentials: CredentialRepo;
   team: TeamRepo;
+  passkeys: PasskeyRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------
@@ -421,6 +422,37 @@ export interface TeamRepo {
   acceptInvitation(tokenHash: string, userId: string, now: Date): Promise<boolean>;
   /** Makes a user; false if the address was taken (by anyone, in any producer). */
   createUser(u: { id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Date; emailVerifiedAt: Date | null }): Promise<boolean>;
+}
+
+/** A user's WebAuthn credential as stored: id and COSE public key in base64url, the signature counter. */
+export interface PasskeyRecord { id: string; userId: string; publicKey: string; counter: number; transports: string[]; name: string; createdAt: Date; lastUsedAt: Date | null }
+export interface PasskeyRepo {
+  byUser(userId: string): Promise<PasskeyRecord[]>;
+  /** The credential with this id, if its user exists and is not removed. */
+  byId(id: string): Promise<PasskeyRecord | null>;
+  /** Stores a new credential; false if that credential id is registered already. */
+  add(p: Omit<PasskeyRecord, 'lastUsedAt'>): Promise<boolean>;
+  /** Records a use: the new counter and the time. */
+  used(id: string, counter: number, at: Date): Promise<void>;
+  remove(userId: string, id: string): Promise<boolean>;
+  /** Keeps a ceremony's challenge (hashed) until it is used or expires; drops expired ones. */
+  saveChallenge(c: { challengeHash: string; purpose: 'register' | 'log_in'; userId: string | null; expiresAt: Date }, now: Date): Promise<void>;
+  /** Uses a challenge (atomic): true once if it exists for this purpose and user and has not expired. */
+  takeChallenge(challengeHash: string, purpose: 'register' | 'log_in', userId: string | null, now: Date): Promise<boolean>;
+}
+
+/**
+ * The WebAuthn protocol (ADR 0013): options for the browser, and the checks of its answers
+ * (challenge, origin, RP ID, user verification, signature). JSON in and out, as the browser sends it.
+ */
+export interface PasskeyVerifier {
+  registrationOptions(o: { userId: string; userName: string; displayName: string; exclude: { id: string; transports: string[] }[] }): Promise<{ options: unknown; challenge: string }>;
+  verifyRegistration(response: unknown, expectedChallenge: string): Promise<{ credentialId: string; publicKey: string; counter: number; transports: string[] } | null>;
+  authenticationOptions(): Promise<{ options: unknown; challenge: string }>;
+  /** The credential id and the challenge the browser's answer names, unverified (to look up the credential and the challenge). */
+  readAssertion(response: unknown): { credentialId: string; challenge: string } | null;
+  readAttestationChallenge(response: unknown): string | null;
+  verifyAuthentication(response: unknown, expectedChallenge: string, credential: { id: string; publicKey: string; counter: number; transports: string[] }): Promise<{ newCounter: number } | null>;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */

@@ -20,6 +20,7 @@ import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/ma
 import { registerSecurityRoutes } from './dashboard/securityRoutes.tsx';
 import { registerSignUpRoutes } from './dashboard/signupRoutes.tsx';
 import { registerTeamRoutes } from './dashboard/teamRoutes.tsx';
+import { registerPasskeyRoutes } from './dashboard/passkeyRoutes.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
@@ -232,6 +233,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerSecurityRoutes(app, w);
   registerSignUpRoutes(app, w);
   registerTeamRoutes(app, w);
+  registerPasskeyRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
 

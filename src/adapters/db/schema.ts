@@ -138,7 +138,14 @@ export interface Database {
   passwordResets: PasswordResetsTable;
   emailVerifications: EmailVerificationsTable;
   invitations: InvitationsTable;
+  passkeys: PasskeysTable;
+  passkeyChallenges: PasskeyChallengesTable;
 }
+export interface PasskeysTable {
+  id: string; userId: string; publicKey: string; counter: ColumnType<string | number, number, number>; transports: string; name: string;
+  createdAt: Timestamp; lastUsedAt: Date | null;
+}
+export interface PasskeyChallengesTable { challengeHash: string; purpose: string; userId: string | null; expiresAt: Timestamp }
 export interface EmailVerificationsTable { tokenHash: string; userId: string; createdAt: Timestamp; expiresAt: Timestamp; usedAt: Date | null }
 export interface InvitationsTable {
   id: string; producerId: string; email: string; role: string; tokenHash: string; invitedBy: string; createdAt: Timestamp; expiresAt: Timestamp;

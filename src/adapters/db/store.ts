@@ -19,6 +19,7 @@ import { mailingRepo } from './repos/mailings.ts';
 import { salesRepo } from './repos/sales.ts';
 import { credentialRepo } from './repos/credentials.ts';
 import { teamRepo } from './repos/team.ts';
+import { passkeyRepo } from './repos/passkeys.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -44,6 +45,7 @@ function repos(db: Db): Repos {
     sales: salesRepo(db),
     credentials: credentialRepo(db),
     team: teamRepo(db),
+    passkeys: passkeyRepo(db),
   };
 }
 

@@ -9,6 +9,8 @@ import { runStatements } from './run.ts';
  * - users.removed_at: a member removed from the team. Rows stay (check-ins, mailings and log-ins
  *   name them), but the address is released and the user cannot log in.
  * - email_verifications and invitations keep only a SHA-256 hash of each link's token.
+ * - passkeys: a user's WebAuthn credentials (the credential id and COSE public key, both base64url;
+ *   the signature counter); passkey_challenges: each ceremony's challenge, as a SHA-256 hash, used once.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(
@@ -41,6 +43,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       revoked_by uuid references users(id)
     );
     create index invitations_producer on invitations (producer_id, created_at);
+
+    create table passkeys (
+      id text primary key,
+      user_id uuid not null references users(id),
+      public_key text not null,
+      counter bigint not null default 0,
+      transports text not null default '',
+      name text not null,
+      created_at timestamptz not null,
+      last_used_at timestamptz
+    );
+    create index passkeys_user on passkeys (user_id);
+
+    create table passkey_challenges (
+      challenge_hash text primary key,
+      purpose text not null check (purpose in ('register', 'log_in')),
+      user_id uuid references users(id),
+      expires_at timestamptz not null
+    );
   `,
   );
 }
