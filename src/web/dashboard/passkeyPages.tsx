@@ -38,7 +38,7 @@ export function PasskeyLogIn(props: { next: string }) {
   return (
     <section data-passkey-login data-next={props.next} hidden aria-labelledby="passkey-login-heading">
       <h2 id="passkey-login-heading">Or use a passkey</h2>
-      <button type="button">Log in with a passkey</button>
+      <button type="button">Use a passkey</button>
       <p data-passkey-status role="status" />
     </section>
   );

@@ -17,7 +17,7 @@ const totpCodeForm = z.object({
 const NOTICES: Record<string, string> = {
   on: 'Two-factor log-in is on. From now on, logging in asks for a code from your app.',
   off: 'Two-factor log-in is off.',
-  passkey: 'The passkey is added. Next time, choose “Log in with a passkey” on the log-in page.',
+  passkey: 'The passkey is added. Next time, choose “Use a passkey” on the log-in page.',
   'passkey-removed': 'The passkey is removed.',
 };
 
