@@ -5,6 +5,7 @@ import { sendTestMailing, startMailing } from '../../src/app/mailings.ts';
 import type { Repos, SessionUser } from '../../src/app/ports.ts';
 import { VERIFY_HOURS, checkEmailVerification, resendVerification, signUp, verifyEmail } from '../../src/app/signup.ts';
 import { INVITATION_DAYS, ONE_PRODUCER_MESSAGE, acceptInvitation, changeMemberRole, checkInvitation, inviteMember, revokeInvitation, teamView } from '../../src/app/team.ts';
+import { finishPasskeyLogIn } from '../../src/app/passkeys.ts';
 import { statusOf } from '../../src/http/errors.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -300,6 +301,38 @@ describe.each(DB_KINDS)('sign-up and the team on %s', (kind) => {
         invitations: await box.db.selectFrom('invitations').where('producerId', '=', a.producerId).select(['id', 'revokedAt']).orderBy('id').execute(),
       }).toEqual(before);
       expect((await checkInvitation(box.deps, aInvite.token)).ok).toBe(true);
+    });
+  });
+
+  describe('passkey storage', () => {
+    it('uses a challenge once, for its purpose and user, before it expires', async () => {
+      const { owner } = await verifiedProducer('Challenge');
+      const now = box.clock.now();
+      const later = new Date(now.getTime() + 60_000);
+      const store = box.deps.store.passkeys;
+      await store.saveChallenge({ challengeHash: `reg-${owner.userId}`, purpose: 'register', userId: owner.userId, expiresAt: later }, now);
+      expect(await store.takeChallenge(`reg-${owner.userId}`, 'log_in', null, now)).toBe(false);
+      expect(await store.takeChallenge(`reg-${owner.userId}`, 'register', null, now)).toBe(false);
+      expect(await store.takeChallenge(`reg-${owner.userId}`, 'register', owner.userId, now)).toBe(true);
+      expect(await store.takeChallenge(`reg-${owner.userId}`, 'register', owner.userId, now)).toBe(false);
+      await store.saveChallenge({ challengeHash: `old-${owner.userId}`, purpose: 'log_in', userId: null, expiresAt: later }, now);
+      expect(await store.takeChallenge(`old-${owner.userId}`, 'log_in', null, new Date(later.getTime() + 1))).toBe(false);
+    });
+
+    it("forgets a removed member's passkeys for log-in, and refuses an unknown credential", async () => {
+      const { owner } = await verifiedProducer('Keys');
+      const { token } = await invite(owner, `keys-${owner.producerId.slice(0, 8)}@crew.test`, 'door');
+      const joined = await acceptInvitation(box.deps, token, { name: 'Kay', password: 'kay has a long passphrase' });
+      if (!joined.ok) throw new Error(joined.message);
+      const id = `credential-${joined.value.userId}`;
+      expect(await box.deps.store.passkeys.add({ id, userId: joined.value.userId, publicKey: 'AQID', counter: 0, transports: ['internal'], name: 'Phone', createdAt: box.clock.now() })).toBe(true);
+      expect(await box.deps.store.passkeys.add({ id, userId: owner.userId, publicKey: 'AQID', counter: 0, transports: [], name: 'Copy', createdAt: box.clock.now() })).toBe(false);
+      expect(await box.deps.store.passkeys.byId(id)).toMatchObject({ userId: joined.value.userId, transports: ['internal'], counter: 0 });
+      expect((await changeMemberRole(box.deps, owner, joined.value.userId, null)).ok).toBe(true);
+      expect(await box.deps.store.passkeys.byId(id)).toBeNull();
+      const forged = { id, rawId: id, type: 'public-key', response: { clientDataJSON: Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: 'x' })).toString('base64url') } };
+      expect(await finishPasskeyLogIn(box.deps, forged)).toMatchObject({ ok: false, code: 'unauthenticated' });
+      expect(await finishPasskeyLogIn(box.deps, { nonsense: true })).toMatchObject({ ok: false, code: 'unauthenticated' });
     });
   });
 

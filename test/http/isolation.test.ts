@@ -28,7 +28,7 @@ import { buy, staff } from '../support/subjects.ts';
 interface AIds {
   eventId: string; performanceId: string; orderId: string; orderCode: string; ticketId: string; ticketCode: string;
   mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string;
-  invitationId: string; memberId: string; ownerId: string;
+  invitationId: string; memberId: string; ownerId: string; passkeyId: string;
 }
 
 type Expectation =
@@ -95,6 +95,10 @@ const RULES: Record<string, Rule> = {
     { url: `/dashboard/team/members/${a.memberId}/remove`, body: {}, expect: { denied: 404 } },
     { url: `/dashboard/team/members/${a.ownerId}/remove`, body: {}, expect: { denied: 404 } },
   ],
+  // B's own passkeys; A's passkey is "not found" for B.
+  'POST /dashboard/security/passkeys/options': () => [{ url: '/dashboard/security/passkeys/options', body: {}, expect: { self: true } }],
+  'POST /dashboard/security/passkeys': () => [{ url: '/dashboard/security/passkeys', body: { name: 'Probe' }, expect: { self: true } }],
+  'POST /dashboard/security/passkeys/:id/remove': (a) => [{ url: `/dashboard/security/passkeys/${a.passkeyId}/remove`, body: {}, expect: { denied: 404 } }],
   // A new verification link for B's own address (B is verified, so it is refused as needless).
   'POST /dashboard/verify/resend': () => [{ url: '/dashboard/verify/resend', body: {}, expect: { self: true } }],
   'GET /door': (a) => [
@@ -158,6 +162,8 @@ const PUBLIC: Record<string, string> = {
   'GET /signup/verify/:token': 'single-use email verification link',
   'POST /signup/verify/:token': 'single-use email verification link',
   'GET /invite/:token': 'single-use invitation link',
+  'POST /login/passkey/options': 'passkey log-in: a fresh challenge, no session',
+  'POST /login/passkey': 'passkey log-in: the answer is verified against the stored credential, no session yet',
   'POST /invite/:token': 'single-use invitation link',
   'POST /login': 'log-in',
   'POST /login/code': 'second log-in step; carries a sealed challenge, no session yet',
@@ -250,8 +256,10 @@ describe('tenant isolation matrix', () => {
     await box.deps.store.team.createUser({
       id: memberId, producerId: pa.producerId, email: A_MEMBER.email, name: A_MEMBER.name, passwordHash: 'x', role: 'box_office', createdAt: box.clock.now(), emailVerifiedAt: box.clock.now(),
     });
+    const passkeyId = 'aardvark-passkey-credential-id';
+    await box.deps.store.passkeys.add({ id: passkeyId, userId: pa.userId, publicKey: 'pQECAyYgASFYIA', counter: 0, transports: ['internal'], name: 'A laptop', createdAt: box.clock.now() });
     a = {
-      invitationId: invitation.value.invitationId, memberId, ownerId: pa.userId,
+      invitationId: invitation.value.invitationId, memberId, ownerId: pa.userId, passkeyId,
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
     };
@@ -286,6 +294,7 @@ describe('tenant isolation matrix', () => {
     disclosures: await box.db.selectFrom('disclosureRequests').select('id').orderBy('id').execute(),
     totpOfA: await box.db.selectFrom('userTotp').where('userId', '=', aUserId).select('userId').execute(),
     teamOfA: await box.db.selectFrom('users').where('producerId', '=', aProducerId).select(['id', 'email', 'role', 'removedAt']).orderBy('id').execute(),
+    passkeysOfA: await box.db.selectFrom('passkeys').where('userId', '=', aUserId).select(['id', 'counter']).execute(),
     invitationsOfA: await box.db.selectFrom('invitations').where('producerId', '=', aProducerId).select(['id', 'role', 'revokedAt', 'acceptedAt']).orderBy('id').execute(),
   });
 

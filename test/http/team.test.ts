@@ -174,6 +174,81 @@ describe('sign-up and team pages', () => {
   });
 });
 
+describe('passkey routes', () => {
+  let tdb: TestDatabase;
+  let box: TestBoxOffice;
+  beforeAll(async () => {
+    tdb = await freshDatabase('pglite');
+    box = await testBoxOffice(tdb.db);
+  });
+  afterAll(async () => {
+    await box?.close();
+    await tdb?.drop();
+  });
+  const json = (url: string, body: unknown, cookie?: string) => box.server.inject({
+    method: 'POST', url, payload: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+  });
+
+  it('gives registration options only to a signed-in user with the CSRF token, and stores no bogus passkey', async () => {
+    const p = await producerWithEvent(box);
+    expect((await json('/dashboard/security/passkeys/options', {})).statusCode).toBe(401);
+    const cookie = await logInCookie(box.server, p.email, p.password);
+    const security = await getWith(box.server, '/dashboard/security', cookie);
+    expect(security.body).toContain('data-passkey-register');
+    expect(security.body).toMatch(/<script type="module" src="\/assets\/passkeys.js" nonce="[^"]+"/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(security.body)![1]!;
+    expect((await json('/dashboard/security/passkeys/options', { csrf: 'forged' }, cookie)).statusCode).toBe(403);
+    const options = await json('/dashboard/security/passkeys/options', { csrf }, cookie);
+    expect(options.statusCode).toBe(200);
+    expect(options.headers['cache-control']).toBe('no-store');
+    const o = options.json() as { options: { challenge: string; rp: { id: string }; user: { name: string }; authenticatorSelection: { residentKey: string; userVerification: string } } };
+    expect(o.options.rp.id).toBe('127.0.0.1');
+    expect(o.options.user.name).toBe(p.email);
+    expect(o.options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
+    const stored = await box.db.selectFrom('passkeyChallenges').where('userId', '=', p.userId).select('challengeHash').execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.challengeHash).not.toBe(o.options.challenge);
+
+    const bogus = await json('/dashboard/security/passkeys', { csrf, name: 'Fake', response: { id: 'x', response: { clientDataJSON: 'e30' } } }, cookie);
+    expect(bogus.statusCode).toBe(400);
+    expect((bogus.json() as { error: string }).error).toContain('The passkey was not added');
+    expect((await json('/dashboard/security/passkeys', { csrf: 'forged', name: 'Fake', response: {} }, cookie)).statusCode).toBe(403);
+    expect(await box.db.selectFrom('passkeys').select('id').execute()).toHaveLength(0);
+  });
+
+  it('logs in with no session made for a bad answer, and removes a passkey only with the CSRF token', async () => {
+    const options = await json('/login/passkey/options', {});
+    expect(options.statusCode).toBe(200);
+    expect((options.json() as { options: { userVerification: string; allowCredentials?: unknown[] } }).options).toMatchObject({ userVerification: 'required' });
+    for (const body of [{}, { response: 'text' }, { response: { id: 'unknown', response: { clientDataJSON: 'e30' } } }]) {
+      const res = await json('/login/passkey', body);
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    const login = await getWith(box.server, '/login');
+    expect(login.body).toContain('data-passkey-login');
+    expect(login.body).toMatch(/data-passkey-login[^>]*hidden/);
+
+    const p = await producerWithEvent(box);
+    await box.deps.store.passkeys.add({ id: 'my-key', userId: p.userId, publicKey: 'AQID', counter: 0, transports: [], name: 'Old phone', createdAt: box.clock.now() });
+    const cookie = await logInCookie(box.server, p.email, p.password);
+    const page = await getWith(box.server, '/dashboard/security', cookie);
+    expect(page.body).toContain('Old phone');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const form = (fields: Record<string, string>) => box.server.inject({
+      method: 'POST', url: '/dashboard/security/passkeys/my-key/remove', payload: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    });
+    expect((await form({ csrf: 'forged' })).statusCode).toBe(403);
+    const removed = await form({ csrf });
+    expect(removed.statusCode).toBe(303);
+    expect(removed.headers.location).toBe('/dashboard/security?done=passkey-removed');
+    expect((await form({ csrf })).statusCode).toBe(404);
+    expect(await box.db.selectFrom('passkeys').where('userId', '=', p.userId).select('id').execute()).toHaveLength(0);
+  });
+});
+
 describe('rate limits on sign-up', () => {
   let tdb: TestDatabase;
   let box: TestBoxOffice;
