@@ -59,7 +59,7 @@ export const settingsSchema = z.object({
   FRAUD_HOSTING_ASNS: z.string().regex(/^[0-9, ]+$/, 'must be a comma-separated list of AS numbers').optional()
     .describe('More AS numbers to treat as hosting networks, on top of the built-in list (comma-separated).'),
   RATE_LIMIT_PER_MINUTE: perMinute(30).describe('Requests per minute from one IP address to place a hold, check out, or open an order page.'),
-  RATE_LIMIT_LOGIN_PER_MINUTE: perMinute(10).describe('Log-in attempts per minute from one IP address.'),
+  RATE_LIMIT_LOGIN_PER_MINUTE: perMinute(10).describe('Log-in attempts per minute from one IP address (also sign-ups, passkey log-ins, and verification and invitation links).'),
   REDIS_URL: url(['redis:', 'rediss:']).optional().describe('Redis for the rate-limit counters, shared by every instance. When absent, each instance counts in memory.'),
   TLS_CERT_FILE: z.string().min(1).optional()
     .describe('PEM file of the HTTPS certificate (with its intermediates). Without it, a development CA and a certificate for localhost are generated in DATA_DIR/tls.'),
