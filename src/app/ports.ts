@@ -420,6 +420,8 @@ export interface TeamRepo {
   revokeInvitation(producerId: string, invitationId: string, by: string, now: Date): Promise<boolean>;
   /** Marks a pending, unexpired invitation accepted by `userId` (atomic); false if it was used, revoked or expired. */
   acceptInvitation(tokenHash: string, userId: string, now: Date): Promise<boolean>;
+  /** Deletes verification token hashes, invitations (with their addresses) and passkey challenges that ended before `before`. */
+  deleteOldLinks(before: Date): Promise<number>;
   /** Makes a user; false if the address was taken (by anyone, in any producer). */
   createUser(u: { id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Date; emailVerifiedAt: Date | null }): Promise<boolean>;
 }

@@ -6,6 +6,7 @@ import type { Repos, SessionUser } from '../../src/app/ports.ts';
 import { VERIFY_HOURS, checkEmailVerification, resendVerification, signUp, verifyEmail } from '../../src/app/signup.ts';
 import { INVITATION_DAYS, ONE_PRODUCER_MESSAGE, acceptInvitation, changeMemberRole, checkInvitation, inviteMember, revokeInvitation, teamView } from '../../src/app/team.ts';
 import { finishPasskeyLogIn } from '../../src/app/passkeys.ts';
+import { applyRetention } from '../../src/app/retention.ts';
 import { statusOf } from '../../src/http/errors.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -334,6 +335,19 @@ describe.each(DB_KINDS)('sign-up and the team on %s', (kind) => {
       expect(await finishPasskeyLogIn(box.deps, forged)).toMatchObject({ ok: false, code: 'unauthenticated' });
       expect(await finishPasskeyLogIn(box.deps, { nonsense: true })).toMatchObject({ ok: false, code: 'unauthenticated' });
     });
+  });
+
+  it('retention deletes verification links, invitations and challenges that ended long ago, and nothing newer', async () => {
+    const { owner, producerId } = await verifiedProducer('Retain');
+    const old = await invite(owner, `old-${producerId.slice(0, 8)}@crew.test`, 'viewer');
+    box.clock.advance(400 * 86_400_000);
+    const fresh = await invite(owner, `fresh-${producerId.slice(0, 8)}@crew.test`, 'viewer');
+    const report = await applyRetention(box.deps);
+    expect(report.accountLinks).toBeGreaterThanOrEqual(2);
+    expect(await box.db.selectFrom('invitations').where('id', '=', old.invitationId).select('id').executeTakeFirst()).toBeUndefined();
+    expect(await box.db.selectFrom('invitations').where('id', '=', fresh.invitationId).select('id').executeTakeFirst()).toBeDefined();
+    expect(await box.db.selectFrom('emailVerifications').where('expiresAt', '<', new Date(box.clock.now().getTime() - 86_400_000 * 60)).select('tokenHash').execute()).toEqual([]);
+    expect((await checkInvitation(box.deps, fresh.token)).ok).toBe(true);
   });
 
   it('existing users (made before sign-up existed, or by the seed) count as verified', async () => {

@@ -164,6 +164,15 @@ export function teamRepo(db: Db): TeamRepo {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
+    async deleteOldLinks(before) {
+      const verifications = await db.deleteFrom('emailVerifications').where('expiresAt', '<', before).executeTakeFirst();
+      const invitations = await db
+        .deleteFrom('invitations')
+        .where((w) => w.or([w('expiresAt', '<', before), w('revokedAt', '<', before), w('acceptedAt', '<', before)]))
+        .executeTakeFirst();
+      const challenges = await db.deleteFrom('passkeyChallenges').where('expiresAt', '<', before).executeTakeFirst();
+      return Number(verifications.numDeletedRows) + Number(invitations.numDeletedRows) + Number(challenges.numDeletedRows);
+    },
     async createUser(u) {
       const r = await db
         .insertInto('users')
