@@ -22,7 +22,7 @@ function RoleOptions(props: { selected: string; mayOwner: boolean }) {
 }
 
 /** /dashboard/team: members with their roles, invitations waiting, and the invitation form. */
-export function TeamPage(props: { view: TeamView; viewer: Viewer; me: { userId: string; role: string; verified: boolean }; errors: string[]; notice: string | null; email: string; now: Date }) {
+export function TeamPage(props: { view: TeamView; viewer: Viewer; me: { userId: string; role: string; verified: boolean }; errors: string[]; notice: string | null; email: string }) {
   const { view, me } = props;
   const isOwner = me.role === 'owner';
   const date = (d: Date) => d.toISOString().slice(0, 10);

@@ -42,7 +42,7 @@ export function registerTeamRoutes(app: FastifyInstance, w: WebDeps): void {
   const page = async (reply: FastifyReply, s: SignedIn, status: number, errors: string[], notice: string | null, email = '') => {
     const view = await teamView(deps, s.user);
     if (!view.ok) return html(reply, <ErrorPage status={statusOf(view)} message={view.message} viewer={s.viewer} />, statusOf(view));
-    return html(reply.header('Cache-Control', 'no-store'), <TeamPage view={view.value} viewer={s.viewer} me={s.user} errors={errors} notice={notice} email={email} now={deps.clock.now()} />, status);
+    return html(reply.header('Cache-Control', 'no-store'), <TeamPage view={view.value} viewer={s.viewer} me={s.user} errors={errors} notice={notice} email={email} />, status);
   };
 
   app.get<{ Querystring: { done?: string } }>('/dashboard/team', async (req, reply) => {
