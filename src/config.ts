@@ -59,7 +59,7 @@ export const settingsSchema = z.object({
   FRAUD_HOSTING_ASNS: z.string().regex(/^[0-9, ]+$/, 'must be a comma-separated list of AS numbers').optional()
     .describe('More AS numbers to treat as hosting networks, on top of the built-in list (comma-separated).'),
   RATE_LIMIT_PER_MINUTE: perMinute(30).describe('Requests per minute from one IP address to place a hold, check out, or open an order page.'),
-  RATE_LIMIT_LOGIN_PER_MINUTE: perMinute(10).describe('Log-in attempts per minute from one IP address.'),
+  RATE_LIMIT_LOGIN_PER_MINUTE: perMinute(10).describe('Log-in attempts per minute from one IP address (also sign-ups, passkey log-ins, and verification and invitation links).'),
   REDIS_URL: url(['redis:', 'rediss:']).optional().describe('Redis for the rate-limit counters and the waiting rooms, shared by every instance. When absent, each instance keeps them in memory.'),
   WAITING_ROOM_REFRESH_SECONDS: z.string().trim().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().min(1).max(300)).default(20)
     .describe("How often a waiting room's page reloads itself to show the buyer's place (each reload is one O(1) poll)."),

@@ -11,6 +11,7 @@ import { isEmpty, seedDemo } from './adapters/db/seed.ts';
 import { kyselyStore } from './adapters/db/store.ts';
 import { asnIndexIn, offlineIpInfo } from './adapters/geoip/ipInfo.ts';
 import { keysFromSecret, loadOrCreateSecret } from './adapters/keys/keys.ts';
+import { simpleWebAuthn } from './adapters/webauthn/simpleWebAuthn.ts';
 import { argon2idHasher } from './adapters/keys/passwords.ts';
 import { createLogger } from './adapters/log.ts';
 import { devOutboxMailer, devOutboxReader } from './adapters/mail/devOutbox.ts';
@@ -125,6 +126,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     ipInfo: offlineIpInfo(geoipCache(config)),
     spreadsheets: exceljsSpreadsheets(),
     waitingRoom: redis ? redisWaitingRoomQueue(redis, overrides.waitingRoomNameSpace ?? 'marquee-waiting-room:') : memoryWaitingRoomQueue(),
+    passkeys: simpleWebAuthn(config.baseUrl),
   };
   // The rooms that are on go into the queue's cache, so that polls never read the database (ADR 0012).
   await publishWaitingRooms(deps).catch((err) => logger.warn({ err: String(err) }, 'waiting rooms not published at start; each is published again on its event page'));

@@ -107,7 +107,7 @@ function hashFingerprint(passwordHash: string): string {
  * Creates a session for a user whose credentials were checked, recording the client's IP address and
  * network, with `alsoInTx` (a password re-hash, a used code step) in the same transaction.
  */
-async function openSession(deps: AppDeps, user: UserRecord, client: Client | undefined, alsoInTx: (tx: Repos) => Promise<void>): Promise<{ token: string; expiresAt: Date }> {
+export async function openSession(deps: AppDeps, user: UserRecord, client: Client | undefined, alsoInTx: (tx: Repos) => Promise<void>): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);

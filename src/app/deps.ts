@@ -1,5 +1,5 @@
 import type { FraudPolicy } from '../domain/fraud.ts';
-import type { Clock, IpInfo, Keys, Mailer, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, SpreadsheetWriter, Store, TicketPdfRenderer, WaitingRoomQueue } from './ports.ts';
+import type { Clock, IpInfo, Keys, Mailer, PasskeyVerifier, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, SpreadsheetWriter, Store, TicketPdfRenderer, WaitingRoomQueue } from './ports.ts';
 
 /** What the use cases are given at start. main.ts builds it; tests build it with their own adapters. */
 export interface AppDeps {
@@ -24,6 +24,8 @@ export interface AppDeps {
   spreadsheets: SpreadsheetWriter;
   /** The waiting room's queue and its cached settings (Redis or memory; ADR 0012). */
   waitingRoom: WaitingRoomQueue;
+  /** WebAuthn for passkeys, for this box office's origin and RP ID (ADR 0013). */
+  passkeys: PasskeyVerifier;
 }
 
 /** The subset of pino the use cases use. Log ids, never names, emails or card data. */

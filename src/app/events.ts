@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
-import { may } from '../domain/policy.ts';
+import { UNVERIFIED_MESSAGE, may, mayAs } from '../domain/policy.ts';
 import { MAX_SERIES, seriesDates } from '../domain/series.ts';
 import { isVenueTimeZone, zonedTimeToUtc } from '../domain/time.ts';
 import type { AppDeps } from './deps.ts';
@@ -114,10 +114,11 @@ export async function updateEvent(deps: AppDeps, user: SessionUser, eventId: str
 
 /**
  * Publishing needs something to sell: a performance that has not started, is not cancelled and has
- * a ticket type. (Whether the user's email is verified is not checked yet.)
+ * a ticket type; and an account whose email address is verified (ADR 0013). Unpublishing needs neither.
  */
 export async function setEventPublished(deps: AppDeps, user: SessionUser, eventId: string, published: boolean): Promise<Result<{ id: string; published: boolean }>> {
   if (!manage(user)) return denied();
+  if (published && !mayAs(user, 'events.publish')) return fail('forbidden', UNVERIFIED_MESSAGE);
   return transact(deps.store, async (tx) => {
     if (!(await tx.eventAdmin.lockEvent(user.producerId, eventId))) return fail('not_found', NOT_FOUND);
     if (published && (await tx.eventAdmin.sellablePerformances(user.producerId, eventId, deps.clock.now())) === 0) {

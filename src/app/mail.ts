@@ -1,4 +1,5 @@
 import { FIELD_LABELS } from '../domain/disclosure.ts';
+import { accountMail } from './accountMail.ts';
 import { formatMoney } from '../domain/money.ts';
 import { formatInZone } from '../domain/time.ts';
 import type { AppDeps } from './deps.ts';
@@ -35,7 +36,7 @@ async function drain(deps: AppDeps): Promise<number> {
     let progressed = false;
     for (const mail of toSubjects) {
       try {
-        await deps.mailer.send(subjectMail(deps, mail));
+        await deps.mailer.send((await accountMail(deps, mail)) ?? subjectMail(deps, mail));
         await deps.store.subjects.markMailSent(mail.id, deps.clock.now());
         sent++;
         progressed = true;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
-import { may } from '../domain/policy.ts';
+import { UNVERIFIED_MESSAGE, may, mayAs } from '../domain/policy.ts';
 import type { AppDeps } from './deps.ts';
 import type { MailingKind, MailingRecord, OutgoingMail, ProducerEvent, SessionUser } from './ports.ts';
 import { transact } from './transact.ts';
@@ -67,6 +67,7 @@ export async function previewMailing(deps: AppDeps, user: SessionUser, draft: Ma
 /** Sends the draft once to the producer user's own address, at once. */
 export async function sendTestMailing(deps: AppDeps, user: SessionUser, draft: MailingDraft): Promise<Result<{ to: string }>> {
   if (!may(user.role, 'buyers.email')) return fail('forbidden', 'Your role cannot email buyers.');
+  if (!mayAs(user, 'buyers.email')) return fail('forbidden', UNVERIFIED_MESSAGE);
   const d = checkDraft(draft);
   if (!d.ok) return d;
   const event = await eventOf(deps, user, d.value.eventId);
@@ -90,6 +91,7 @@ export async function sendTestMailing(deps: AppDeps, user: SessionUser, draft: M
  */
 export async function startMailing(deps: AppDeps, user: SessionUser, draft: MailingDraft): Promise<Result<MailingRecord>> {
   if (!may(user.role, 'buyers.email')) return fail('forbidden', 'Your role cannot email buyers.');
+  if (!mayAs(user, 'buyers.email')) return fail('forbidden', UNVERIFIED_MESSAGE);
   const d = checkDraft(draft);
   if (!d.ok) return d;
   const now = deps.clock.now();

@@ -105,7 +105,8 @@ export interface TicketForDoor {
   attendeeName: string; ticketTypeName: string; checkedInAt: Date | null;
 }
 export interface UserRecord { id: string; producerId: string; email: string; name: string; role: string; passwordHash: string }
-export interface SessionUser { userId: string; producerId: string; producerName: string; name: string; role: string }
+/** `verified`: the user's email address is verified (ADR 0013: an unverified account may not reach people outside the team). */
+export interface SessionUser { userId: string; producerId: string; producerName: string; name: string; role: string; verified: boolean }
 export interface DoorPerformance { id: string; eventTitle: string; startsAt: Date; timeZone: string; cancelledAt: Date | null }
 
 export type * from './eventPorts.ts';
@@ -398,6 +399,8 @@ export interface Repos {
   waitingRooms: WaitingRoomRepo;
   eventAdmin: EventAdminRepo;
   seats: SeatRepo;
+  team: TeamRepo;
+  passkeys: PasskeyRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------
@@ -446,6 +449,80 @@ export interface CredentialRepo {
   takePasswordReset(tokenHash: string, now: Date): Promise<string | null>;
   /** Sets a new password hash, ends every session of the user and voids their other reset tokens. */
   setPassword(userId: string, passwordHash: string, now: Date): Promise<{ sessionsEnded: number }>;
+}
+
+/** A member of a producer's team, and an invitation to join it (issue 6 §1). */
+export interface TeamMember { userId: string; name: string; email: string; role: string; verified: boolean; createdAt: Date }
+export interface InvitationRecord {
+  id: string; producerId: string; producerName: string; email: string; role: string; invitedBy: string; inviterName: string;
+  createdAt: Date; expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null;
+}
+
+/** Sign-up, email verification, invitations and team roles. Every query about a team names its producer. */
+export interface TeamRepo {
+  slugTaken(slug: string): Promise<boolean>;
+  /** Whether any user, removed or not, has this (lower-cased) address now. */
+  emailTaken(email: string): Promise<boolean>;
+  /** Creates the producer and its first user (unverified when `emailVerifiedAt` is null); false if the slug or the address was taken meanwhile. */
+  createProducerWithOwner(p: { producerId: string; name: string; slug: string; userId: string; email: string; userName: string; passwordHash: string; createdAt: Date }): Promise<boolean>;
+  createEmailVerification(v: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** The user of an unused, unexpired verification token hash, or null. */
+  emailVerificationUser(tokenHash: string, now: Date): Promise<string | null>;
+  /** Uses the token (atomic) and marks the user's address verified; returns the user, or null if the token was used, expired or unknown. */
+  takeEmailVerification(tokenHash: string, now: Date): Promise<string | null>;
+  userVerified(userId: string): Promise<boolean>;
+  /** Locks the producer's team (the producer row) for the rest of the transaction, so two role changes cannot both remove the last owner. */
+  lockTeam(producerId: string): Promise<void>;
+  members(producerId: string): Promise<TeamMember[]>;
+  member(producerId: string, userId: string): Promise<TeamMember | null>;
+  countOwners(producerId: string): Promise<number>;
+  setRole(producerId: string, userId: string, role: string): Promise<void>;
+  /** Removes a member: releases the address, ends their sessions; the row stays for the records that name it. */
+  removeMember(producerId: string, userId: string, now: Date): Promise<void>;
+  createInvitation(i: { id: string; producerId: string; email: string; role: string; tokenHash: string; invitedBy: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** Pending (not accepted, not revoked, not expired) invitations of the producer. */
+  pendingInvitations(producerId: string, now: Date): Promise<InvitationRecord[]>;
+  pendingInvitationFor(producerId: string, email: string, now: Date): Promise<InvitationRecord | null>;
+  invitationByTokenHash(tokenHash: string): Promise<InvitationRecord | null>;
+  /** Revokes a pending invitation of this producer; false if there is none such. */
+  revokeInvitation(producerId: string, invitationId: string, by: string, now: Date): Promise<boolean>;
+  /** Marks a pending, unexpired invitation accepted by `userId` (atomic); false if it was used, revoked or expired. */
+  acceptInvitation(tokenHash: string, userId: string, now: Date): Promise<boolean>;
+  /** Deletes verification token hashes, invitations (with their addresses) and passkey challenges that ended before `before`. */
+  deleteOldLinks(before: Date): Promise<number>;
+  /** Makes a user; false if the address was taken (by anyone, in any producer). */
+  createUser(u: { id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Date; emailVerifiedAt: Date | null }): Promise<boolean>;
+}
+
+/** A user's WebAuthn credential as stored: id and COSE public key in base64url, the signature counter. */
+export interface PasskeyRecord { id: string; userId: string; publicKey: string; counter: number; transports: string[]; name: string; createdAt: Date; lastUsedAt: Date | null }
+export interface PasskeyRepo {
+  byUser(userId: string): Promise<PasskeyRecord[]>;
+  /** The credential with this id, if its user exists and is not removed. */
+  byId(id: string): Promise<PasskeyRecord | null>;
+  /** Stores a new credential; false if that credential id is registered already. */
+  add(p: Omit<PasskeyRecord, 'lastUsedAt'>): Promise<boolean>;
+  /** Records a use: the new counter and the time. */
+  used(id: string, counter: number, at: Date): Promise<void>;
+  remove(userId: string, id: string): Promise<boolean>;
+  /** Keeps a ceremony's challenge (hashed) until it is used or expires; drops expired ones. */
+  saveChallenge(c: { challengeHash: string; purpose: 'register' | 'log_in'; userId: string | null; expiresAt: Date }, now: Date): Promise<void>;
+  /** Uses a challenge (atomic): true once if it exists for this purpose and user and has not expired. */
+  takeChallenge(challengeHash: string, purpose: 'register' | 'log_in', userId: string | null, now: Date): Promise<boolean>;
+}
+
+/**
+ * The WebAuthn protocol (ADR 0013): options for the browser, and the checks of its answers
+ * (challenge, origin, RP ID, user verification, signature). JSON in and out, as the browser sends it.
+ */
+export interface PasskeyVerifier {
+  registrationOptions(o: { userId: string; userName: string; displayName: string; exclude: { id: string; transports: string[] }[] }): Promise<{ options: unknown; challenge: string }>;
+  verifyRegistration(response: unknown, expectedChallenge: string): Promise<{ credentialId: string; publicKey: string; counter: number; transports: string[] } | null>;
+  authenticationOptions(): Promise<{ options: unknown; challenge: string }>;
+  /** The credential id and the challenge the browser's answer names, unverified (to look up the credential and the challenge). */
+  readAssertion(response: unknown): { credentialId: string; challenge: string } | null;
+  readAttestationChallenge(response: unknown): string | null;
+  verifyAuthentication(response: unknown, expectedChallenge: string, credential: { id: string; publicKey: string; counter: number; transports: string[] }): Promise<{ newCounter: number } | null>;
 }
 
 /** Runs fn in one database transaction; a thrown error rolls everything back. */

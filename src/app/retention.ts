@@ -13,6 +13,8 @@ export interface RetentionReport {
   holdsDeleted: number;
   /** Password-reset token hashes that expired before the abandoned-data period. */
   resetTokens: number;
+  /** Email-verification token hashes, invitations (with the invitee's address) and passkey challenges ended before that period. */
+  accountLinks: number;
   /** Orders left alone because a legal hold is in force. */
   keptForLegalHold: number;
   outboxMails: number;
@@ -57,13 +59,14 @@ export async function applyRetention(deps: AppDeps): Promise<RetentionReport> {
     const deleted = await tx.retention.deleteUnpaidOrders([...toDelete]);
     const holdsDeleted = await tx.retention.deleteAbandonedHolds(abandonedBefore);
     const mail = await tx.retention.deleteOldMail(abandonedBefore);
+    const accountLinks = await tx.team.deleteOldLinks(abandonedBefore);
 
     const r: RetentionReport = {
       networkColumns: network.columns, networkRows: network.rows,
       buyersAnonymised: endedToAnonymise.length, abandonedDeleted: deleted, abandonedAnonymised: abandonedToAnonymise.filter((id) => !endedToAnonymise.includes(id)).length,
       holdsDeleted, keptForLegalHold: new Set(candidates.filter(held).map((c) => c.orderId)).size,
       outboxMails: mail.outbox, subjectMails: mail.subjectMails, devOutboxMails: mail.devOutbox + anonymised.outboxMails,
-      resetTokens: mail.resetTokens,
+      resetTokens: mail.resetTokens, accountLinks,
     };
     await tx.audit.record({
       actorKind: 'system', actorId: null, producerId: null, action: 'retention.apply', subject: 'retention', reason: 'retention periods in force',
@@ -72,7 +75,7 @@ export async function applyRetention(deps: AppDeps): Promise<RetentionReport> {
         networkColumns: r.networkColumns.join(',') || null, networkRows: r.networkRows, buyersAnonymised: r.buyersAnonymised,
         abandonedDeleted: r.abandonedDeleted, abandonedAnonymised: r.abandonedAnonymised, holdsDeleted: r.holdsDeleted,
         keptForLegalHold: r.keptForLegalHold, outboxMails: r.outboxMails, subjectMails: r.subjectMails, devOutboxMails: r.devOutboxMails,
-        resetTokens: r.resetTokens,
+        resetTokens: r.resetTokens, accountLinks: r.accountLinks,
       },
       at: now,
     });

@@ -30,6 +30,16 @@ export function limitedRoutes(o: Pick<RateLimitOptions, 'perMinute' | 'logInPerM
     'POST /login/forgot': o.logInPerMinute,
     'GET /login/reset/:token': o.logInPerMinute,
     'POST /login/reset/:token': o.logInPerMinute,
+    // Sign-up (argon2id and a mail each time), its verification links and invitations (guessing tokens).
+    'POST /signup': o.logInPerMinute,
+    'GET /signup/verify/:token': o.logInPerMinute,
+    'POST /signup/verify/:token': o.logInPerMinute,
+    'POST /dashboard/verify/resend': o.logInPerMinute,
+    'GET /invite/:token': o.logInPerMinute,
+    'POST /invite/:token': o.logInPerMinute,
+    // Passkey log-in (each options request stores a challenge).
+    'POST /login/passkey/options': o.logInPerMinute,
+    'POST /login/passkey': o.logInPerMinute,
     // Each may send mail or write: a script must not make the box office mail every buyer.
     'POST /privacy/my-data': o.perMinute,
     'POST /orders/:orderId/:token/help': o.perMinute,

@@ -12,7 +12,7 @@ export async function buildAssets(): Promise<Map<string, Asset>> {
   const assets = new Map<string, Asset>();
   assets.set('app.css', { body: readFileSync(join(here, 'assets/app.css'), 'utf8'), type: 'text/css; charset=utf-8' });
   assets.set('favicon.svg', { body: readFileSync(join(here, 'assets/favicon.svg'), 'utf8'), type: 'image/svg+xml' });
-  const islands = ['holdTimer', 'seatMap'];
+  const islands = ['holdTimer', 'seatMap', 'passkeys'];
   const result = await build({
     entryPoints: Object.fromEntries(islands.map((n) => [n, join(here, 'islands', `${n}.ts`)])),
     bundle: true,

@@ -5,6 +5,10 @@ export interface Viewer {
   name: string;
   producerName: string;
   csrf: string;
+  /** The user's email address is not verified yet: every page says so, with a button for a new link (ADR 0013). */
+  unverified?: boolean;
+  /** The role may see the team page. */
+  team?: boolean;
 }
 
 /** `failed`: the page shows errors; the title says so first, as screen readers read the title on load. */
@@ -34,6 +38,7 @@ export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer
                   <li><a href="/dashboard/events">Events</a></li>
                   <li><a href="/door">Door</a></li>
                   <li><a href="/dashboard/venues">Seat maps</a></li>
+                  {props.viewer.team && <li><a href="/dashboard/team">Team</a></li>}
                   <li><a href="/dashboard/security">Security</a></li>
                   <li>
                     <form method="post" action="/logout" class="inline">
@@ -43,12 +48,26 @@ export function Layout(props: { title: string; failed?: boolean; viewer?: Viewer
                   </li>
                 </>
               ) : (
-                <li><a href="/login">Producer log-in</a></li>
+                <>
+                  <li><a href="/login">Producer log-in</a></li>
+                  <li><a href="/signup">Sign up</a></li>
+                </>
               )}
             </ul>
           </nav>
         </header>
-        <main id="main" tabIndex={-1}>{props.children}</main>
+        <main id="main" tabIndex={-1}>
+          {props.viewer?.unverified && (
+            <div class="notice warn">
+              <p>Your email address is not verified yet. Open the link we emailed you; until then you cannot publish events, email buyers or invite your team.</p>
+              <form method="post" action="/dashboard/verify/resend" class="inline">
+                <input type="hidden" name="csrf" value={props.viewer.csrf} />
+                <button type="submit" class="link">Email me a new link</button>
+              </form>
+            </div>
+          )}
+          {props.children}
+        </main>
         <footer class="site">
           <p>Marquee box office. Essential cookies only; no analytics, no third parties. <a href="/privacy">Privacy</a></p>
         </footer>

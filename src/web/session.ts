@@ -34,7 +34,7 @@ export async function signedIn(deps: AppDeps, s: SessionSupport, req: FastifyReq
   const token = req.cookies[SESSION_COOKIE];
   const user = await sessionUser(deps, token);
   if (!user || !token) return null;
-  return { user, token, viewer: { name: user.name, producerName: user.producerName, csrf: csrfFor(s, token) } };
+  return { user, token, viewer: { name: user.name, producerName: user.producerName, csrf: csrfFor(s, token), unverified: !user.verified, team: may(user.role, 'team.read') } };
 }
 
 export function setSessionCookie(reply: FastifyReply, s: SessionSupport, token: string, expiresAt: Date): void {

@@ -274,7 +274,6 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await check(staff, 'new ticket type with field errors');
     await staff.goto(`${base}/login/forgot`);
     await check(staff, 'forgot your password');
-
     // ---- platform staff ----
     const adminContext = await browser.newContext();
     watch(adminContext);
@@ -301,5 +300,77 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await buyerContext.close();
     await producerContext.close();
     await adminContext.close();
+  });
+
+  it('finds no serious or critical violation on the team, sign-up, verification and invitation pages', async () => {
+    const findings: Finding[] = [];
+    const visited: string[] = [];
+    const check = async (page: Page, name: string) => {
+      visited.push(name);
+      findings.push(...await audit(page, name));
+    };
+    const offOrigin: string[] = [];
+    const watch = (context: BrowserContext) => context.on('request', (r) => {
+      if (new URL(r.url()).origin !== base && !r.url().startsWith('data:')) offOrigin.push(r.url());
+    });
+    const cspErrors: string[] = [];
+    const listen = (page: Page) => page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(`${page.url()}: ${m.text()}`);
+    });
+    const producerContext = await browser.newContext();
+    watch(producerContext);
+    const staff = track(await producerContext.newPage());
+    listen(staff);
+    await staff.goto(`${base}/login`);
+    await staff.getByLabel('Email').fill(producer.email);
+    await staff.getByLabel('Password').fill(producer.password);
+    await staff.getByRole('button', { name: 'Log in' }).click();
+    await staff.waitForURL(`${base}/dashboard`);
+    await staff.goto(`${base}/dashboard/team`);
+    await staff.getByLabel('Their email').fill('axe.crew@example.org');
+    await staff.getByLabel('Role', { exact: true }).selectOption('door');
+    await staff.getByRole('button', { name: 'Send the invitation' }).click();
+    await staff.waitForURL(`${base}/dashboard/team?done=invited`);
+    await check(staff, 'team, with an invitation waiting');
+
+    const newcomerContext = await browser.newContext();
+    watch(newcomerContext);
+    const newcomer = track(await newcomerContext.newPage());
+    listen(newcomer);
+    await newcomer.goto(`${base}/signup`);
+    await check(newcomer, 'sign-up');
+    await newcomer.getByRole('button', { name: 'Create my account' }).click();
+    await expect.poll(() => newcomer.getByRole('alert').count()).toBe(1);
+    await check(newcomer, 'sign-up with errors');
+    await newcomer.getByLabel('Name', { exact: true }).fill('Axe Players');
+    await newcomer.getByLabel('Short name').fill('axe-players');
+    await newcomer.getByLabel('Your name').fill('Axe Founder');
+    await newcomer.getByLabel('Email').fill('axe.founder@example.org');
+    await newcomer.getByLabel('Password', { exact: true }).fill('a long enough passphrase');
+    await newcomer.getByLabel('The same password again').fill('a long enough passphrase');
+    await newcomer.getByRole('button', { name: 'Create my account' }).click();
+    await expect.poll(() => newcomer.title()).toContain('Check your email');
+    await check(newcomer, 'sign-up: check your email');
+    await dispatchMails(box.deps);
+    await newcomer.goto(`${base}/dev/mailbox`);
+    await newcomer.getByRole('link', { name: 'Verify your email address for Marquee' }).click();
+    await newcomer.getByRole('link', { name: /\/signup\/verify\// }).click();
+    await newcomer.waitForURL(/\/signup\/verify\//);
+    await check(newcomer, 'verify email');
+    await newcomer.getByRole('button', { name: 'Verify my email address' }).click();
+    await expect.poll(() => newcomer.title()).toContain('Email address verified');
+    await check(newcomer, 'email verified');
+    await newcomer.goto(`${base}/dev/mailbox`);
+    await newcomer.getByRole('link', { name: /invited you to Access Arts/ }).click();
+    await newcomer.getByRole('link', { name: /\/invite\// }).click();
+    await newcomer.waitForURL(/\/invite\//);
+    await check(newcomer, 'invitation');
+
+    expect(visited).toHaveLength(7);
+    expect(findings.map(format)).toEqual([]);
+    expect(offOrigin).toEqual([]);
+    expect(cspErrors).toEqual([]);
+    await producerContext.close();
+    await newcomerContext.close();
   });
 });

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDisclosure } from '../../src/app/disclosure.ts';
 import { scanTicket } from '../../src/app/door.ts';
 import { startMailing } from '../../src/app/mailings.ts';
+import { inviteMember } from '../../src/app/team.ts';
 import { buyerOrder } from '../../src/app/orders.ts';
 import { createStaff, staffLogIn, staffSession } from '../../src/app/staff.ts';
 import { requestSupport } from '../../src/app/support.ts';
@@ -30,6 +32,7 @@ interface AIds {
   eventId: string; performanceId: string; orderId: string; orderCode: string; ticketId: string; ticketCode: string;
   mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string;
   eventSlug: string; venueId: string; quotaId: string; ticketTypeId: string; documentId: string;
+  invitationId: string; memberId: string; ownerId: string; passkeyId: string;
 }
 
 type Expectation =
@@ -37,8 +40,11 @@ type Expectation =
   | { denied: 403 | 404 }
   /** B's own list, page or file: 200, and none of A's data on it. */
   | { own: 200 }
-  /** B's own account (no resource of anyone else in the request): anything but an error or a log-in redirect, and none of A's data. */
-  | { self: true };
+  /**
+   * B's own account or team (no resource of anyone else in the request): anything but an error or a log-in redirect
+   * (a redirect only to `redirect`, /dashboard/security unless given), and none of A's data.
+   */
+  | { self: true; redirect?: string };
 
 /** `echoes`: what B typed into a search, which the page shows back in its search box; the other secrets must still be absent. */
 interface Probe { url: string; body?: Record<string, string>; json?: unknown; expect: Expectation | OwnCreation; echoes?: string }
@@ -143,6 +149,24 @@ const RULES: Record<string, Rule> = {
     url: `/dashboard/venues/${a.venueId}/seats/section`, body: { section: 'Probe', firstRow: 'A', lastRow: 'B', firstSeat: '1', lastSeat: '3', zone: 'Probe' }, expect: { denied: 404 },
   }],
   'POST /dashboard/venues/:venueId/seats': (a) => [{ url: `/dashboard/venues/${a.venueId}/seats`, body: { document: '{"seats":[]}' }, expect: { denied: 404 } }],
+  // The team: B's own page and B's own invitations; A's invitations and members are "not found" for B.
+  'GET /dashboard/team': () => [{ url: '/dashboard/team', expect: { own: 200 } }],
+  'POST /dashboard/team/invitations': () => [{ url: '/dashboard/team/invitations', body: { email: A_INVITEE, role: 'admin' }, expect: { self: true, redirect: '/dashboard/team' } }],
+  'POST /dashboard/team/invitations/:id/revoke': (a) => [{ url: `/dashboard/team/invitations/${a.invitationId}/revoke`, body: {}, expect: { denied: 404 } }],
+  'POST /dashboard/team/members/:userId/role': (a) => [
+    { url: `/dashboard/team/members/${a.memberId}/role`, body: { role: 'owner' }, expect: { denied: 404 } },
+    { url: `/dashboard/team/members/${a.ownerId}/role`, body: { role: 'viewer' }, expect: { denied: 404 } },
+  ],
+  'POST /dashboard/team/members/:userId/remove': (a) => [
+    { url: `/dashboard/team/members/${a.memberId}/remove`, body: {}, expect: { denied: 404 } },
+    { url: `/dashboard/team/members/${a.ownerId}/remove`, body: {}, expect: { denied: 404 } },
+  ],
+  // B's own passkeys; A's passkey is "not found" for B.
+  'POST /dashboard/security/passkeys/options': () => [{ url: '/dashboard/security/passkeys/options', body: {}, expect: { self: true } }],
+  'POST /dashboard/security/passkeys': () => [{ url: '/dashboard/security/passkeys', body: { name: 'Probe' }, expect: { self: true } }],
+  'POST /dashboard/security/passkeys/:id/remove': (a) => [{ url: `/dashboard/security/passkeys/${a.passkeyId}/remove`, body: {}, expect: { denied: 404 } }],
+  // A new verification link for B's own address (B is verified, so it is refused as needless).
+  'POST /dashboard/verify/resend': () => [{ url: '/dashboard/verify/resend', body: {}, expect: { self: true } }],
   'GET /door': (a) => [
     { url: '/door', expect: { own: 200 } },
     { url: `/door?performanceId=${a.performanceId}`, expect: { own: 200 } },
@@ -201,6 +225,14 @@ const PUBLIC: Record<string, string> = {
   'GET /favicon.ico': 'static asset redirect',
   'GET /api/health': 'health check, no data',
   'GET /login': 'log-in form',
+  'GET /signup': 'sign-up form: makes a new producer, reaches no existing one',
+  'POST /signup': 'sign-up: makes a new producer; the same answer whether or not the address has an account',
+  'GET /signup/verify/:token': 'single-use email verification link',
+  'POST /signup/verify/:token': 'single-use email verification link',
+  'GET /invite/:token': 'single-use invitation link',
+  'POST /login/passkey/options': 'passkey log-in: a fresh challenge, no session',
+  'POST /login/passkey': 'passkey log-in: the answer is verified against the stored credential, no session yet',
+  'POST /invite/:token': 'single-use invitation link',
   'POST /login': 'log-in',
   'POST /login/code': 'second log-in step; carries a sealed challenge, no session yet',
   'GET /login/forgot': 'password reset request form',
@@ -222,6 +254,8 @@ const PUBLIC: Record<string, string> = {
 
 const BUYER = { name: 'Zebedee Quillfeather', email: 'zebedee.quillfeather@a-buyers.example' };
 const A_NAME = 'Aardvark Playhouse';
+const A_INVITEE = 'ingrid.invitee@aardvark.example';
+const A_MEMBER = { name: 'Maximilian Memberson', email: 'max.memberson@aardvark.example' };
 
 /** "METHOD /path" for every route the app serves (HEAD is Fastify's automatic twin of GET), from its printed route tree. */
 function routeTable(server: FastifyInstance): string[] {
@@ -286,7 +320,16 @@ describe('tenant isolation matrix', () => {
     if (!disclosure.ok) throw new Error(disclosure.message);
     const room = await configureWaitingRoom(box.deps, ownerA, pa.event.eventId, { enabled: true, opensAt: new Date('2027-03-02T09:00:00Z'), perMinute: 4321 });
     if (!room.ok) throw new Error(room.message);
+    const invitation = await inviteMember(box.deps, ownerA, { email: A_INVITEE, role: 'door' });
+    if (!invitation.ok) throw new Error(invitation.message);
+    const memberId = randomUUID();
+    await box.deps.store.team.createUser({
+      id: memberId, producerId: pa.producerId, email: A_MEMBER.email, name: A_MEMBER.name, passwordHash: 'x', role: 'box_office', createdAt: box.clock.now(), emailVerifiedAt: box.clock.now(),
+    });
+    const passkeyId = 'aardvark-passkey-credential-id';
+    await box.deps.store.passkeys.add({ id: passkeyId, userId: pa.userId, publicKey: 'pQECAyYgASFYIA', counter: 0, transports: ['internal'], name: 'A laptop', createdAt: box.clock.now() });
     a = {
+      invitationId: invitation.value.invitationId, memberId, ownerId: pa.userId, passkeyId,
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
       eventSlug: pa.slug, venueId: pa.event.venueId,
@@ -334,6 +377,9 @@ describe('tenant isolation matrix', () => {
     ticketTypesOfA: await box.db.selectFrom('ticketTypes').where('performanceId', '=', a.performanceId).selectAll().orderBy('id').execute(),
     linksOfA: await box.db.selectFrom('ticketTypeQuotas').where('quotaId', '=', a.quotaId).selectAll().execute(),
     seatsOfA: await box.db.selectFrom('seats').where('venueId', '=', a.venueId).select(['id', 'section', 'rowLabel', 'number', 'forSale']).orderBy('id').execute(),
+    teamOfA: await box.db.selectFrom('users').where('producerId', '=', aProducerId).select(['id', 'email', 'role', 'removedAt']).orderBy('id').execute(),
+    passkeysOfA: await box.db.selectFrom('passkeys').where('userId', '=', aUserId).select(['id', 'counter']).execute(),
+    invitationsOfA: await box.db.selectFrom('invitations').where('producerId', '=', aProducerId).select(['id', 'role', 'revokedAt', 'acceptedAt']).orderBy('id').execute(),
   });
 
   /** The response as text a person could read: an XLSX is unpacked into its cells. */
@@ -361,7 +407,7 @@ describe('tenant isolation matrix', () => {
 
   it("refuses producer B every one of producer A's resources, shows B none of A's data, and changes nothing of A's", async () => {
     const before = await snapshotOfA();
-    const secrets = [BUYER.name, BUYER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME, a.venueId];
+    const secrets = [BUYER.name, BUYER.email, A_MEMBER.name, A_MEMBER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME, a.venueId];
     const failures: string[] = [];
     let probes = 0;
     for (const [route, rule] of Object.entries(RULES)) {
@@ -383,7 +429,7 @@ describe('tenant isolation matrix', () => {
         if ('own' in e && res.statusCode !== 200) failures.push(`${where}: expected B's own 200, got ${res.statusCode}`);
         if ('created' in e && (res.statusCode !== 303 || !location.startsWith(e.created))) failures.push(`${where}: expected a 303 to B's own ${e.created}…, got ${res.statusCode} ${location}`);
         if ('invalid' in e && res.statusCode !== e.invalid) failures.push(`${where}: expected ${e.invalid}, got ${res.statusCode}`);
-        if ('self' in e && (res.statusCode >= 500 || (res.statusCode >= 300 && res.statusCode < 400 && !location.startsWith('/dashboard/security')))) {
+        if ('self' in e && (res.statusCode >= 500 || (res.statusCode >= 300 && res.statusCode < 400 && !location.startsWith(e.redirect ?? '/dashboard/security')))) {
           failures.push(`${where}: expected B's own account page, got ${res.statusCode} ${location}`);
         }
         const text = await readable(res);
@@ -424,5 +470,10 @@ describe('tenant isolation matrix', () => {
     const seats = await get(`/dashboard/venues/${a.venueId}/seats`);
     expect(seats.statusCode).toBe(200);
     expect(seats.body).toContain('<th scope="row">Stalls</th>');
+    const team = await get('/dashboard/team');
+    expect(team.statusCode).toBe(200);
+    expect(team.body).toContain(A_MEMBER.name);
+    expect(team.body).toContain(A_INVITEE);
+    expect(team.body).toContain(`/dashboard/team/invitations/${a.invitationId}/revoke`);
   });
 });

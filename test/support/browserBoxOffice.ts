@@ -14,14 +14,15 @@ export interface BrowserBoxOffice {
 /**
  * The box office on a free local port (embedded PGlite, a live clock) and Debian's Chromium, for
  * browser tests. `beforeListen` adds what a test needs before the app starts listening (its data, a
- * test-only route). `settings` are extra settings, as in the environment.
+ * test-only route). `settings` are extra settings, as in the environment. The browser reaches it at 127.0.0.1, or at localhost (a secure context too).
  */
 export async function startBrowserBoxOffice(
   beforeListen: (box: TestBoxOffice) => Promise<void> = async () => {},
-  opts: { settings?: Record<string, string> } = {},
+  /** `hostName` 'localhost' for WebAuthn, whose relying party must be a domain name, not an IP address. */
+  opts: { settings?: Record<string, string>; hostName?: '127.0.0.1' | 'localhost' } = {},
 ): Promise<BrowserBoxOffice> {
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://${opts.hostName ?? '127.0.0.1'}:${port}`;
   const tdb = await freshDatabase('pglite');
   const box = await testBoxOffice(tdb.db, { baseUrl: base, clock: new TestClock('live'), ...(opts.settings ? { settings: opts.settings } : {}) });
   await beforeListen(box);

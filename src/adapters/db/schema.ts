@@ -9,6 +9,7 @@ export interface ProducersTable {
 }
 export interface UsersTable {
   id: string; producerId: string; email: string; name: string; passwordHash: string; role: string; createdAt: Timestamp;
+  emailVerifiedAt: Generated<Date | null>; removedAt: Generated<Date | null>;
 }
 export interface SessionsTable { tokenHash: string; userId: string; createdAt: Timestamp; expiresAt: Timestamp }
 export interface VenuesTable { id: string; producerId: string; name: string; address: string; timeZone: string }
@@ -150,6 +151,20 @@ export interface Database {
   passwordResets: PasswordResetsTable;
   seats: SeatsTable;
   seatClaims: SeatClaimsTable;
+  emailVerifications: EmailVerificationsTable;
+  invitations: InvitationsTable;
+  passkeys: PasskeysTable;
+  passkeyChallenges: PasskeyChallengesTable;
+}
+export interface PasskeysTable {
+  id: string; userId: string; publicKey: string; counter: ColumnType<string | number, number, number>; transports: string; name: string;
+  createdAt: Timestamp; lastUsedAt: Date | null;
+}
+export interface PasskeyChallengesTable { challengeHash: string; purpose: string; userId: string | null; expiresAt: Timestamp }
+export interface EmailVerificationsTable { tokenHash: string; userId: string; createdAt: Timestamp; expiresAt: Timestamp; usedAt: Date | null }
+export interface InvitationsTable {
+  id: string; producerId: string; email: string; role: string; tokenHash: string; invitedBy: string; createdAt: Timestamp; expiresAt: Timestamp;
+  acceptedAt: Date | null; acceptedUserId: string | null; revokedAt: Date | null; revokedBy: string | null;
 }
 
 export interface MailingsTable {

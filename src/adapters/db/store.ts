@@ -21,6 +21,8 @@ import { credentialRepo } from './repos/credentials.ts';
 import { waitingRoomRepo } from './repos/waitingRooms.ts';
 import { eventAdminRepo } from './repos/eventAdmin.ts';
 import { seatRepo } from './repos/seats.ts';
+import { teamRepo } from './repos/team.ts';
+import { passkeyRepo } from './repos/passkeys.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -48,6 +50,8 @@ function repos(db: Db): Repos {
     waitingRooms: waitingRoomRepo(db),
     eventAdmin: eventAdminRepo(db),
     seats: seatRepo(db),
+    team: teamRepo(db),
+    passkeys: passkeyRepo(db),
   };
 }
 

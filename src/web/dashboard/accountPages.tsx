@@ -1,4 +1,6 @@
+import type { PasskeyView } from '../../app/passkeys.ts';
 import type { TwoFactorStatus } from '../../app/twoFactor.ts';
+import { PasskeysSection } from './passkeyPages.tsx';
 import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
 
 /** The log-in's second step: the password was right, the session waits for the code. */
@@ -61,10 +63,10 @@ export function ResetPasswordPage(props: { token: string; errors: string[]; minL
 }
 
 /** The signed-in user's two-factor set-up; `qrSvg` is the qrcode library's markup of the otpauth URI. */
-export function SecurityPage(props: { status: TwoFactorStatus; qrSvg: string | null; errors: string[]; notice: string | null; viewer: Viewer }) {
+export function SecurityPage(props: { status: TwoFactorStatus; qrSvg: string | null; errors: string[]; notice: string | null; viewer: Viewer; passkeys?: PasskeyView[] }) {
   const { status } = props;
   return (
-    <Layout title="Security" failed={props.errors.length > 0} viewer={props.viewer}>
+    <Layout title="Security" failed={props.errors.length > 0} viewer={props.viewer} islands={['passkeys']}>
       <h1>Security</h1>
       <ErrorSummary messages={props.errors} />
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
@@ -116,6 +118,7 @@ export function SecurityPage(props: { status: TwoFactorStatus; qrSvg: string | n
           </form>
         </>
       )}
+      <PasskeysSection passkeys={props.passkeys ?? []} csrf={props.viewer.csrf} />
     </Layout>
   );
 }

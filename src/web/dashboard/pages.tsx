@@ -1,4 +1,5 @@
 import { ATTENDEE_NAME_MAX, type OrderSearchPage, type ProducerOrderDetail } from '../../app/producer.ts';
+import { PasskeyLogIn } from './passkeyPages.tsx';
 import type { DoorPerformance, PaymentIssue, ProducerOrderRow } from '../../app/ports.ts';
 import { FLAG_EXPLANATIONS } from '../../domain/fraud.ts';
 import { paymentMethodLabel } from '../../domain/counter.ts';
@@ -12,7 +13,7 @@ const ORDER_STATUS: Record<string, string> = {
 
 export function LoginPage(props: { email: string; errors: string[]; next: string; notice?: string | null }) {
   return (
-    <Layout title="Producer log-in" failed={props.errors.length > 0}>
+    <Layout title="Producer log-in" failed={props.errors.length > 0} islands={['passkeys']}>
       <h1>Producer log-in</h1>
       <ErrorSummary messages={props.errors} />
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
@@ -25,6 +26,8 @@ export function LoginPage(props: { email: string; errors: string[]; next: string
         <button type="submit">Log in</button>
       </form>
       <p><a href="/login/forgot">Forgot your password?</a></p>
+      <PasskeyLogIn next={props.next} />
+      <p>New to Marquee? <a href="/signup">Sign up as a producer</a></p>
     </Layout>
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { passkeysOf } from '../../app/passkeys.ts';
 import { confirmTwoFactor, disableTwoFactor, startTwoFactor, twoFactorStatus } from '../../app/twoFactor.ts';
 import { statusOf } from '../../http/errors.ts';
 import { html } from '../reply.tsx';
@@ -16,6 +17,8 @@ const totpCodeForm = z.object({
 const NOTICES: Record<string, string> = {
   on: 'Two-factor log-in is on. From now on, logging in asks for a code from your app.',
   off: 'Two-factor log-in is off.',
+  passkey: 'The passkey is added. Next time, choose “Use a passkey” on the log-in page.',
+  'passkey-removed': 'The passkey is removed.',
 };
 
 /**
@@ -33,7 +36,7 @@ export function registerSecurityRoutes(app: FastifyInstance, w: WebDeps): void {
   const page = async (reply: FastifyReply, s: SignedIn, status: number, errors: string[], notice: string | null) => {
     const twoFactor = await twoFactorStatus(deps, s.user);
     const qrSvg = twoFactor.state === 'pending' ? await QRCode.toString(twoFactor.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) : null;
-    return html(reply.header('Cache-Control', 'no-store'), <SecurityPage status={twoFactor} qrSvg={qrSvg} errors={errors} notice={notice} viewer={s.viewer} />, status);
+    return html(reply.header('Cache-Control', 'no-store'), <SecurityPage status={twoFactor} qrSvg={qrSvg} errors={errors} notice={notice} viewer={s.viewer} passkeys={await passkeysOf(deps, s.user)} />, status);
   };
 
   app.get<{ Querystring: { done?: string } }>('/dashboard/security', async (req, reply) => {

@@ -7,6 +7,7 @@ export function accountRepo(db: Db): AccountRepo {
       const r = await db
         .selectFrom('users')
         .where('email', '=', email.trim().toLowerCase())
+        .where('removedAt', 'is', null)
         .select(['id', 'producerId', 'email', 'name', 'role', 'passwordHash'])
         .executeTakeFirst();
       return r ?? null;
@@ -21,9 +22,12 @@ export function accountRepo(db: Db): AccountRepo {
         .innerJoin('producers as p', 'p.id', 'u.producerId')
         .where('s.tokenHash', '=', tokenHash)
         .where('s.expiresAt', '>', now)
-        .select(['u.id as userId', 'u.producerId', 'p.name as producerName', 'u.name', 'u.role'])
+        .where('u.removedAt', 'is', null)
+        .select(['u.id as userId', 'u.producerId', 'p.name as producerName', 'u.name', 'u.role', 'u.emailVerifiedAt'])
         .executeTakeFirst();
-      return r ?? null;
+      if (!r) return null;
+      const { emailVerifiedAt, ...user } = r;
+      return { ...user, verified: (emailVerifiedAt ?? null) !== null };
     },
     async deleteSession(tokenHash) {
       await db.deleteFrom('sessions').where('tokenHash', '=', tokenHash).execute();

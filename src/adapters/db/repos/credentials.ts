@@ -4,7 +4,7 @@ import type { Db } from '../connect.ts';
 export function credentialRepo(db: Db): CredentialRepo {
   return {
     async userById(userId) {
-      const r = await db.selectFrom('users').where('id', '=', userId).select(['id', 'producerId', 'email', 'name', 'role', 'passwordHash']).executeTakeFirst();
+      const r = await db.selectFrom('users').where('id', '=', userId).where('removedAt', 'is', null).select(['id', 'producerId', 'email', 'name', 'role', 'passwordHash']).executeTakeFirst();
       return r ?? null;
     },
     async totpOf(userId) {
