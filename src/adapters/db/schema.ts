@@ -34,10 +34,12 @@ export interface OrdersTable {
   createdAt: Timestamp; paidAt: Timestamp | null;
   netMinor: Generated<number>; taxMinor: Generated<number>; feeMinor: Generated<number>; feeTaxMinor: Generated<number>; feeTaxRateBp: Generated<number>; feePerTicketMinor: Generated<number>;
   clientIp: Generated<string | null>; clientAsn: Generated<number | null>; clientOrg: Generated<string | null>; flagReasons: Generated<string | null>;
+  discountMinor: Generated<number>; voucherCode: Generated<string | null>;
 }
 export interface OrderLinesTable {
   orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string;
   taxRateBp: number; taxInclusive: boolean; unitGrossMinor: number; netMinor: number; taxMinor: number; grossMinor: number;
+  discountMinor: Generated<number>;
 }
 export interface PaymentsTable {
   id: string; orderId: string; provider: string; providerRef: string | null; status: string;
@@ -135,6 +137,11 @@ export interface Database {
   mailUnsubscribes: MailUnsubscribesTable;
   userTotp: UserTotpTable;
   passwordResets: PasswordResetsTable;
+  vouchers: VouchersTable;
+  voucherTicketTypes: VoucherTicketTypesTable;
+  voucherRedemptions: VoucherRedemptionsTable;
+  checkoutQuestions: CheckoutQuestionsTable;
+  orderAnswers: OrderAnswersTable;
 }
 
 export interface MailingsTable {
@@ -147,3 +154,16 @@ export interface MailingRecipientsTable {
   lastError: string | null; claimedAt: Timestamp | null; sentAt: Timestamp | null;
 }
 export interface MailUnsubscribesTable { producerId: string; subjectRef: string; createdAt: Timestamp }
+
+// Migration 018: discount codes and checkout questions (ADR 0014).
+export interface VouchersTable {
+  id: string; producerId: string; eventId: string; code: string; kind: string; percentBp: number | null; amountMinor: number | null;
+  currency: string | null; maxUses: number; validUntil: Timestamp | null; disabledAt: Timestamp | null; createdAt: Timestamp;
+}
+export interface VoucherTicketTypesTable { voucherId: string; ticketTypeId: string }
+export interface VoucherRedemptionsTable { orderId: string; voucherId: string; createdAt: Timestamp }
+export interface CheckoutQuestionsTable {
+  id: string; producerId: string; eventId: string; kind: string; label: string; purpose: string; required: boolean;
+  choices: string | null; sort: Generated<number>; disabledAt: Timestamp | null; createdAt: Timestamp;
+}
+export interface OrderAnswersTable { orderId: string; questionId: string; answer: string }
