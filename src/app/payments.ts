@@ -11,6 +11,7 @@ import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import type { OrderRecord, PaymentOutcome, PaymentRecord, Repos } from './ports.ts';
 import { transact } from './transact.ts';
+import { lateVoucherUseFree } from './vouchers.ts';
 
 export interface PaymentResult {
   order: OrderRecord;
@@ -141,7 +142,7 @@ async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, paymen
       const t = types.find((x) => x.id === l.ticketTypeId)!;
       const u = usage.get(l.ticketTypeId)!;
       return l.quantity <= available(t.capacity, u.sold, u.held);
-    });
+    }) && (await lateVoucherUseFree(tx, order.id, order.producerId, lockedNow));
     if (!fits) {
       const next = transitionOrder(order.status, 'expired');
       if (next.ok) await tx.orders.setStatus(order.id, next.value);

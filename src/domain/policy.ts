@@ -2,7 +2,7 @@
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
 export type Action =
   | 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename'
-  | 'buyers.email' | 'sales.read';
+  | 'buyers.email' | 'sales.read' | 'checkout.configure';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -15,6 +15,8 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'buyers.email': ['owner', 'admin'],
   // Counts only, no buyer data: viewers may watch sales; door staff only scan.
   'sales.read': ['owner', 'admin', 'box_office', 'viewer'],
+  // Discount codes and checkout questions of the producer's events.
+  'checkout.configure': ['owner', 'admin'],
 };
 
 export function may(role: string, action: Action): boolean {

@@ -18,6 +18,8 @@ import { attendeeRepo } from './repos/attendees.ts';
 import { mailingRepo } from './repos/mailings.ts';
 import { salesRepo } from './repos/sales.ts';
 import { credentialRepo } from './repos/credentials.ts';
+import { voucherRepo } from './repos/vouchers.ts';
+import { questionRepo } from './repos/questions.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -42,6 +44,8 @@ function repos(db: Db): Repos {
     mailings: mailingRepo(db),
     sales: salesRepo(db),
     credentials: credentialRepo(db),
+    vouchers: voucherRepo(db),
+    questions: questionRepo(db),
   };
 }
 
