@@ -29,6 +29,7 @@ import { ErrorPage, type Viewer } from './layout.tsx';
 import { allowed, clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
 import { checkoutExtrasForm, echoAnswers } from './storefront/checkoutExtras.ts';
+import { questionNotices } from '../app/questions.ts';
 import { PrivacyPage, type PrivacyPageData } from './privacy/page.tsx';
 
 export interface WebDeps {
@@ -184,7 +185,11 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     if (!doc.ok) return failurePage(reply, doc);
     return reply.type('application/pdf').header('Content-Disposition', `attachment; filename="${doc.value.filename}"`).send(doc.value.pdf);
   });
-  app.get('/privacy', async (req, reply) => html(reply, <PrivacyPage {...w.privacy} viewer={await viewerOf(req)} />));
+  app.get('/privacy', async (req, reply) => {
+    // The producers' checkout questions change while the box office runs, so they are read for each request.
+    const producerQuestions = (await questionNotices(deps)).flatMap((n) => n.questions.map((q) => ({ producerName: n.producerName, eventTitle: n.eventTitle, ...q })));
+    return html(reply, <PrivacyPage facts={{ ...w.privacy.facts, producerQuestions }} version={w.privacy.version} viewer={await viewerOf(req)} />);
+  });
 
   // ---------- producers ----------
 

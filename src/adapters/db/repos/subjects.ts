@@ -81,6 +81,8 @@ export function dataSubjectRepo(db: Db): DataSubjectRepo {
         await db.updateTable('mails').set({ status: 'failed', lastError: 'buyer data erased' }).where('orderId', 'in', orderIds).where('status', 'in', ['queued', 'sending']).execute();
         // A mail server's refusal may quote the address.
         await db.updateTable('mails').set({ lastError: 'buyer data erased' }).where('orderId', 'in', orderIds).where('lastError', 'is not', null).execute();
+        // The answers to producers' checkout questions are the buyer's data: they go entirely.
+        await db.deleteFrom('orderAnswers').where('orderId', 'in', orderIds).execute();
         // What the buyer wrote to support is theirs too.
         await db.updateTable('supportRequests').set({ message: '[erased with the buyer data]' }).where('orderId', 'in', orderIds).execute();
         const tickets = await db.updateTable('tickets').set({ attendeeName: ERASED_ATTENDEE_NAME }).where('orderId', 'in', orderIds).executeTakeFirst();
