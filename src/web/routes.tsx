@@ -18,6 +18,7 @@ import { registerAdminRoutes } from './admin/routes.tsx';
 import { registerDashboardRoutes } from './dashboard/routes.tsx';
 import { registerMailingRoutes, registerUnsubscribeRoutes } from './dashboard/mailings.tsx';
 import { registerSecurityRoutes } from './dashboard/securityRoutes.tsx';
+import { registerCheckoutSetupRoutes } from './dashboard/checkoutSetup.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
@@ -254,6 +255,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerMailingRoutes(app, w);
   registerUnsubscribeRoutes(app, w);
   registerSecurityRoutes(app, w);
+  registerCheckoutSetupRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
 

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDisclosure } from '../../src/app/disclosure.ts';
 import { scanTicket } from '../../src/app/door.ts';
 import { startMailing } from '../../src/app/mailings.ts';
+import { createQuestion } from '../../src/app/questions.ts';
+import { createVoucher } from '../../src/app/vouchers.ts';
 import { buyerOrder } from '../../src/app/orders.ts';
 import { createStaff, staffLogIn, staffSession } from '../../src/app/staff.ts';
 import { requestSupport } from '../../src/app/support.ts';
@@ -26,6 +28,7 @@ import { buy, staff } from '../support/subjects.ts';
 interface AIds {
   eventId: string; performanceId: string; orderId: string; orderCode: string; ticketId: string; ticketCode: string;
   mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string;
+  voucherId: string; voucherCode: string; questionId: string;
 }
 
 type Expectation =
@@ -72,6 +75,17 @@ const RULES: Record<string, Rule> = {
     url: '/dashboard/mailings', body: { subject: 'Probe', body: 'Probe', kind: 'update', audience: a.eventId, action }, expect: { denied: 404 } as const,
   })),
   'GET /dashboard/mailings/:id': (a) => [{ url: `/dashboard/mailings/${a.mailingId}`, expect: { denied: 404 } }],
+  // Discount codes and checkout questions (issue 6 §2): B lists only its own, and cannot make or switch off one for A's event.
+  'GET /dashboard/vouchers': () => [{ url: '/dashboard/vouchers', expect: { own: 200 } }],
+  'POST /dashboard/vouchers': (a) => [{
+    url: '/dashboard/vouchers', body: { eventId: a.eventId, code: 'B-PROBE', kind: 'percent', percent: '50', maxUses: '5' }, expect: { denied: 404 },
+  }],
+  'POST /dashboard/vouchers/:id/disable': (a) => [{ url: `/dashboard/vouchers/${a.voucherId}/disable`, body: {}, expect: { denied: 404 } }],
+  'GET /dashboard/questions': () => [{ url: '/dashboard/questions', expect: { own: 200 } }],
+  'POST /dashboard/questions': (a) => [{
+    url: '/dashboard/questions', body: { eventId: a.eventId, kind: 'text', label: 'Probe', purpose: 'A probe by another producer.' }, expect: { denied: 404 },
+  }],
+  'POST /dashboard/questions/:id/disable': (a) => [{ url: `/dashboard/questions/${a.questionId}/disable`, body: {}, expect: { denied: 404 } }],
   // The user's own two-factor set-up: no resource id in the request, so there is nothing of A's to point it at.
   'GET /dashboard/security': () => [{ url: '/dashboard/security', expect: { self: true } }],
   'POST /dashboard/security/totp': () => [{ url: '/dashboard/security/totp', body: {}, expect: { self: true } }],
@@ -111,6 +125,7 @@ const PUBLIC: Record<string, string> = {
   'POST /events/:slug/hold': 'storefront: a buyer holds tickets',
   'GET /checkout/:holdId': "buyer's checkout, reached by the unguessable hold id",
   'POST /checkout/:holdId': "buyer's checkout, reached by the unguessable hold id",
+  'POST /checkout/:holdId/voucher': "buyer's checkout (trying a discount code), reached by the unguessable hold id; writes nothing",
   'GET /payments/return/:provider': "the payment provider's signed return; verified by signature, not by session",
   'POST /payments/webhook/:provider': "the payment provider's signed webhook; verified by signature, not by session",
   'GET /orders/:orderId/:token': "buyer's secret order link (HMAC token)",
@@ -154,6 +169,8 @@ const PUBLIC: Record<string, string> = {
 
 const BUYER = { name: 'Zebedee Quillfeather', email: 'zebedee.quillfeather@a-buyers.example' };
 const A_NAME = 'Aardvark Playhouse';
+const A_VOUCHER = 'AARDVARK-FRIENDS';
+const A_QUESTION = 'Do you need step-free access?';
 
 /** "METHOD /path" for every route the app serves (HEAD is Fastify's automatic twin of GET), from its printed route tree. */
 function routeTable(server: FastifyInstance): string[] {
@@ -216,9 +233,18 @@ describe('tenant isolation matrix', () => {
       from: new Date('2027-01-01T00:00:00Z'), to: new Date('2028-01-01T00:00:00Z'), notifyAllowed: false,
     });
     if (!disclosure.ok) throw new Error(disclosure.message);
+    const voucher = await createVoucher(box.deps, ownerA, {
+      eventId: pa.event.eventId, code: A_VOUCHER, kind: 'percent', percent: 20, amountMinor: null, ticketTypeNames: [], maxUses: 3, validUntil: null,
+    });
+    if (!voucher.ok) throw new Error(voucher.message);
+    const question = await createQuestion(box.deps, ownerA, {
+      eventId: pa.event.eventId, kind: 'text', label: A_QUESTION, purpose: 'So that A can seat wheelchair users well.', required: false, choices: [],
+    });
+    if (!question.ok) throw new Error(question.message);
     a = {
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
       mailingId: mailing.value.id, supportRequestId: support.id, supportReference: help.value.reference, disclosureId: disclosure.value.id,
+      voucherId: voucher.value.id, voucherCode: A_VOUCHER, questionId: question.value.id,
     };
 
     const login = await box.server.inject({
@@ -250,6 +276,8 @@ describe('tenant isolation matrix', () => {
     disclosure: await box.db.selectFrom('disclosureRequests').where('id', '=', a.disclosureId).select(['status', 'lastExportHash']).executeTakeFirstOrThrow(),
     disclosures: await box.db.selectFrom('disclosureRequests').select('id').orderBy('id').execute(),
     totpOfA: await box.db.selectFrom('userTotp').where('userId', '=', aUserId).select('userId').execute(),
+    vouchers: await box.db.selectFrom('vouchers').select(['id', 'producerId', 'code', 'disabledAt']).orderBy('id').execute(),
+    questions: await box.db.selectFrom('checkoutQuestions').select(['id', 'producerId', 'label', 'disabledAt']).orderBy('id').execute(),
   });
 
   /** The response as text a person could read: an XLSX is unpacked into its cells. */
@@ -277,7 +305,7 @@ describe('tenant isolation matrix', () => {
 
   it("refuses producer B every one of producer A's resources, shows B none of A's data, and changes nothing of A's", async () => {
     const before = await snapshotOfA();
-    const secrets = [BUYER.name, BUYER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME];
+    const secrets = [BUYER.name, BUYER.email, a.orderCode, A_VOUCHER, A_QUESTION, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME];
     const failures: string[] = [];
     let probes = 0;
     for (const [route, rule] of Object.entries(RULES)) {
@@ -333,5 +361,7 @@ describe('tenant isolation matrix', () => {
     expect(mailing.statusCode).toBe(200);
     expect(mailing.body).toContain('A private update');
     expect((await get('/dashboard')).body).toContain(BUYER.email);
+    expect((await get('/dashboard/vouchers')).body).toContain(A_VOUCHER);
+    expect((await get('/dashboard/questions')).body).toContain(A_QUESTION);
   });
 });

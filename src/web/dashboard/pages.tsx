@@ -1,3 +1,4 @@
+import { answerText } from '../../domain/question.ts';
 import { ATTENDEE_NAME_MAX, type OrderSearchPage, type ProducerOrderDetail } from '../../app/producer.ts';
 import type { DoorPerformance, PaymentIssue, ProducerOrderRow } from '../../app/ports.ts';
 import { FLAG_EXPLANATIONS } from '../../domain/fraud.ts';
@@ -40,6 +41,7 @@ export function OrdersPage(props: {
       <p><a href="/dashboard/sales">Sales and check-in dashboard</a></p>
       {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
       <p><a href="/dashboard/mailings">Email your buyers</a></p>
+      <p><a href="/dashboard/vouchers">Discount codes</a> · <a href="/dashboard/questions">Checkout questions</a></p>
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
       <ErrorSummary messages={errors} />
       <search>
@@ -145,7 +147,18 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
         <dt>Buyer</dt><dd>{order.buyerName}, {order.buyerEmail}</dd>
         <dt>Marketing consent</dt><dd>{order.marketingConsent ? 'Yes' : 'No'}</dd>
         <dt>Total</dt><dd>{formatMoney(order.total)}</dd>
+        {order.voucherCode && <><dt>Discount code</dt><dd data-order-voucher={order.voucherCode}><code>{order.voucherCode}</code>, {formatMoney(order.discount)} off</dd></>}
       </dl>
+      {props.detail.answers.length > 0 && (
+        <section aria-labelledby="answers-heading">
+          <h2 id="answers-heading">Answers at checkout</h2>
+          <dl class="facts" data-order-answers>
+            {props.detail.answers.map((a) => (
+              <><dt>{a.label}</dt><dd>{answerText(a.kind, a.answer)} <span class="muted">(why asked: {a.purpose})</span></dd></>
+            ))}
+          </dl>
+        </section>
+      )}
       <OrderClientSection detail={props.detail} />
       <h2>Payments</h2>
       <ul>
