@@ -108,7 +108,9 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     };
     if (!form.success || !extras.success) {
       const fieldErrors = form.success ? {} : Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
-      return html(reply, <CheckoutPage view={view.value} form={echo} errors={['Please correct the marked fields.', ...(extras.success ? [] : firstMessages(extras.error))]} fieldErrors={fieldErrors} declined={false} now={deps.clock.now()} viewer={null} />, 422);
+      // The code the buyer applied stays on the page.
+      const withCode = extras.success && extras.data.voucherCode !== '' ? await checkoutView(deps, req.params.holdId, extras.data.voucherCode) : view;
+      return html(reply, <CheckoutPage view={withCode.ok ? withCode.value : view.value} form={echo} errors={['Please correct the marked fields.', ...(extras.success ? [] : firstMessages(extras.error))]} fieldErrors={fieldErrors} declined={false} now={deps.clock.now()} viewer={null} />, 422);
     }
     const started = await startCheckout(deps, req.params.holdId, form.data, { ip: req.ip }, extras.data);
     if (!started.ok) {

@@ -277,7 +277,7 @@ function QuestionsPage(props: { overview: QuestionsOverview; form: QuestionField
                   {!q.disabledAt && (
                     <form method="post" action={`/dashboard/questions/${q.id}/disable`}>
                       <input type="hidden" name="csrf" value={props.viewer.csrf} />
-                      <button type="submit" class="secondary" aria-label={`Remove the question “${q.label}” from the checkout`}>Remove from checkout</button>
+                      <button type="submit" class="secondary" aria-label={`Remove from checkout: ${q.label}`}>Remove from checkout</button>
                     </form>
                   )}
                 </li>

@@ -3,7 +3,7 @@ import type { BuyerOrderView } from '../../app/orders.ts';
 import type { EventDetail, EventSummary } from '../../app/ports.ts';
 import { formatMoney, type Money, money } from '../../domain/money.ts';
 import { formatInZone } from '../../domain/time.ts';
-import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
+import { ErrorSummary, Layout, ScrollableTable, type Viewer } from '../layout.tsx';
 
 export function EventsPage(props: { events: EventSummary[]; viewer: Viewer | null }) {
   return (
@@ -317,7 +317,7 @@ function PriceTable(props: {
   fee: Money | null; total: Money; tax: Money;
 }) {
   return (
-    <div class="table-wrap">
+    <ScrollableTable label={props.caption}>
       <table>
         <caption class="sr-only">{props.caption}</caption>
         <thead><tr><th scope="col">Ticket</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th><th scope="col" class="num">Amount</th></tr></thead>
@@ -337,6 +337,6 @@ function PriceTable(props: {
           {props.tax.amount > 0 && <tr><td colSpan={4} class="num muted">Includes {formatMoney(props.tax)} tax</td></tr>}
         </tfoot>
       </table>
-    </div>
+    </ScrollableTable>
   );
 }

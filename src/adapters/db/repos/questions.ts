@@ -61,9 +61,8 @@ export function questionRepo(db: Db): QuestionRepo {
         .execute();
       const out: (ProducerQuestionNotice & { eventId: string })[] = [];
       for (const r of rows) {
-        let n = out.at(-1);
-        if (!n || n.eventId !== r.eventId) out.push((n = { producerName: r.producerName, eventTitle: r.eventTitle, eventId: r.eventId, questions: [] }));
-        n.questions.push({ label: r.label, purpose: r.purpose, required: r.required });
+        if (out.at(-1)?.eventId !== r.eventId) out.push({ producerName: r.producerName, eventTitle: r.eventTitle, eventId: r.eventId, questions: [] });
+        out.at(-1)!.questions.push({ label: r.label, purpose: r.purpose, required: r.required });
       }
       return out.map(({ eventId: _, ...n }) => n);
     },
