@@ -531,6 +531,8 @@ export interface AttendeeRow {
   orderCode: string; orderStatus: OrderStatus; buyerName: string; buyerEmail: string; marketingConsent: boolean;
   eventTitle: string; performanceStartsAt: Date; timeZone: string; ticketTypeName: string; ticketStatus: 'valid' | 'void';
   attendeeName: string; checkedInAt: Date | null;
+  /** The order's answers to the event's checkout questions, as "Question: answer" joined by "; " ('' without). */
+  answers: string;
 }
 export interface ProducerEvent { id: string; slug: string; title: string; performanceCount: number; firstStartsAt: Date | null; timeZone: string | null }
 /** An export as the audit trail recorded it, with the name of the producer's user who made it. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCheckout } from '../../src/app/checkout.ts';
+import { exportAttendees } from '../../src/app/exports.ts';
 import { placeHold } from '../../src/app/holds.ts';
 import { confirmPaymentReturn } from '../../src/app/payments.ts';
 import { createQuestion, disableQuestion } from '../../src/app/questions.ts';
@@ -167,6 +168,11 @@ describe.each(DB_KINDS)('discount codes and checkout questions on %s', (kind) =>
     expect((await startCheckout(box.deps, holdId, BUYER, undefined, { answers: { [diet.value.id]: secret, [seat.value.id]: 'Back' } })).ok).toBe(true);
     const order = (await orderOf(holdId))!;
     expect((await box.deps.store.questions.answersOf(order.id)).map((x) => [x.label, x.answer])).toEqual([['Dietary needs', secret], ['Seating', 'Back']]);
+    const payment = (await box.deps.store.payments.forOrder(order.id))[0]!;
+    const back = await box.testProvider.complete(payment.providerRef!, 'paid');
+    expect((await confirmPaymentReturn(box.deps, Object.fromEntries(new URL(back).searchParams))).ok).toBe(true);
+    const csv = await exportAttendees(box.deps, owner, { eventId: a.event.eventId }, 'csv');
+    expect(csv.ok && csv.value.body.toString('utf8')).toContain(`Dietary needs: ${secret}; Seating: Back`);
     const notices = await box.deps.store.questions.notices();
     expect(notices.find((x) => x.producerName === 'Alpha Rooms')?.questions.map((q) => q.purpose)).toContain('So that the interval catering can cater for you.');
 
