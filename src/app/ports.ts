@@ -270,6 +270,8 @@ export type NetworkData = Record<string, string | number | null>;
 export interface SubjectOrder {
   order: OrderRecord; producerName: string; eventTitle: string; performanceStartsAt: Date; timeZone: string; venueName: string;
   lines: OrderLine[]; tickets: TicketRecord[]; payments: PaymentRecord[]; network: NetworkData;
+  /** Answers to the producer's checkout questions, with their purposes. */
+  answers: QuestionAnswer[];
 }
 export interface LegalHold {
   id: string; subjectRef: string | null; orderId: string | null; reason: string; placedBy: string; createdAt: Date; until: Date | null;

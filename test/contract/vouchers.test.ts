@@ -5,7 +5,7 @@ import { exportAttendees } from '../../src/app/exports.ts';
 import { placeHold } from '../../src/app/holds.ts';
 import { confirmPaymentReturn } from '../../src/app/payments.ts';
 import { createQuestion, disableQuestion } from '../../src/app/questions.ts';
-import { eraseSubject, subjectLinkUrl } from '../../src/app/subjects.ts';
+import { eraseSubject, subjectData, subjectExport, subjectLinkUrl } from '../../src/app/subjects.ts';
 import { createVoucher, disableVoucher, type VoucherInput, vouchersOverview } from '../../src/app/vouchers.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -179,6 +179,10 @@ describe.each(DB_KINDS)('discount codes and checkout questions on %s', (kind) =>
     // The confirmation mail goes out first (its dispatch runs in the background after the payment).
     await drainMail(box);
     const token = new URL(subjectLinkUrl(box.deps, BUYER.buyerEmail, new Date(box.clock.now().getTime() + HOUR))).pathname.split('/').pop()!;
+    // The buyer's own copy of their data has the answers, with why they were asked.
+    const mine = await subjectData(box.deps, token, 'json');
+    if (!mine.ok) throw new Error(mine.message);
+    expect(subjectExport(mine.value, box.clock.now()).orders.flatMap((o) => o.answers)).toContainEqual({ question: 'Dietary needs', purpose: 'So that the interval catering can cater for you.', answer: secret });
     expect((await eraseSubject(box.deps, token)).ok).toBe(true);
     const left = (await databaseText(box.db)).filter((r) => r.text.includes('nut-free') || r.text.toLowerCase().includes(BUYER.buyerEmail));
     expect(left).toEqual([]);

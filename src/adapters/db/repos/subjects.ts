@@ -6,6 +6,7 @@ import { networkColumns } from './network.ts';
 import { orderRecord, orderRepo } from './orders.ts';
 import { paymentRepo } from './payments.ts';
 import { ticketRepo } from './tickets.ts';
+import { questionRepo } from './questions.ts';
 
 export function dataSubjectRepo(db: Db): DataSubjectRepo {
   const raw = db.withoutPlugins();
@@ -41,7 +42,7 @@ export function dataSubjectRepo(db: Db): DataSubjectRepo {
         out.push({
           order, producerName: ctx.producerName, eventTitle: ctx.eventTitle, performanceStartsAt: ctx.startsAt, timeZone: ctx.timeZone, venueName: ctx.venueName,
           lines: await orderRepo(db).lines(order.id), tickets: await ticketRepo(db).byOrder(order.id), payments: await paymentRepo(db).forOrder(order.id),
-          network: network.get(order.id) ?? {},
+          network: network.get(order.id) ?? {}, answers: await questionRepo(db).answersOf(order.id),
         });
       }
       return out;
