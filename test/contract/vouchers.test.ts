@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCheckout } from '../../src/app/checkout.ts';
 import { exportAttendees } from '../../src/app/exports.ts';
 import { placeHold } from '../../src/app/holds.ts';
+import { applyRetention } from '../../src/app/retention.ts';
 import { confirmPaymentReturn } from '../../src/app/payments.ts';
 import { createQuestion, disableQuestion } from '../../src/app/questions.ts';
 import { eraseSubject, subjectData, subjectExport, subjectLinkUrl } from '../../src/app/subjects.ts';
@@ -191,5 +192,21 @@ describe.each(DB_KINDS)('discount codes and checkout questions on %s', (kind) =>
     await disableQuestion(box.deps, owner, diet.value.id);
     await disableQuestion(box.deps, owner, seat.value.id);
     expect(await box.deps.store.questions.forEvent(a.producerId, a.event.eventId)).toEqual([]);
+  });
+
+  it('retention deletes an abandoned order with its answers and its code use', async () => {
+    const owner = await staff(box, a);
+    const q = await createQuestion(box.deps, owner, { eventId: a.event.eventId, kind: 'text', label: 'Guest of', purpose: 'So that the box office can seat guests with their host.', required: false, choices: [] });
+    if (!q.ok) throw new Error(q.message);
+    const v = await voucher(a, { maxUses: 3 });
+    const holdId = await hold(a);
+    expect((await startCheckout(box.deps, holdId, BUYER, undefined, { voucherCode: v.code, answers: { [q.value.id]: 'The host' } })).ok).toBe(true);
+    const order = (await orderOf(holdId))!;
+    expect(await redemptions(v.code)).toBe(1);
+    box.clock.advance((box.deps.settings.retention.abandonedDays + 1) * 24 * HOUR);
+    await applyRetention(box.deps);
+    expect(await box.deps.store.orders.byId(order.id)).toBeNull();
+    expect(await redemptions(v.code)).toBe(0);
+    expect(await box.db.selectFrom('orderAnswers').where('orderId', '=', order.id).select('answer').execute()).toEqual([]);
   });
 });
