@@ -95,6 +95,8 @@ export async function checkoutView(deps: AppDeps, holdId: string, code?: string)
   if (kept) {
     voucher = { code: kept.code, fixed: true };
     discount = kept.discount;
+  } else if (order && code !== undefined && code.trim() !== '') {
+    voucherRefusal = fail('conflict', 'A code can be added only before the first attempt to pay. Choose your tickets again to use it.', { voucher: 'fixed' });
   } else if (code !== undefined && code.trim() !== '') {
     const tried = await voucherForHold(deps.store, hold, performance, code, now, { lock: false });
     if (tried.ok) {

@@ -120,6 +120,18 @@ describe('discount codes and checkout questions over HTTP', () => {
     expect({ orders: await count('orders'), uses: await count('voucher_redemptions'), payments: await count('payments') }).toEqual(before);
   });
 
+  it('offers no code once an attempt to pay has been made, and says so if one is sent anyway', async () => {
+    const checkout = await hold(b, 1);
+    expect((await post(checkout, { buyerName: 'Fay First', buyerEmail: 'fay@example.org' })).statusCode).toBe(303);
+    expect((await get(checkout)).body).not.toContain('name="voucherCode"');
+    const late = await post(`${checkout}/voucher`, { voucherCode: 'BEE-ONLY' });
+    expect(late.statusCode).toBe(409);
+    expect(late.body).toContain('A code can be added only before the first attempt to pay');
+    const paid = await post(checkout, { buyerName: 'Fay First', buyerEmail: 'fay@example.org', voucherCode: 'BEE-ONLY' });
+    expect(paid.statusCode).toBe(409);
+    expect(await box.db.selectFrom('voucherRedemptions').innerJoin('orders', 'orders.id', 'voucherRedemptions.orderId').where('orders.holdId', '=', checkout.split('/').pop()!).select('orders.id').execute()).toEqual([]);
+  });
+
   it('asks the questions with their purposes beside them, refuses a missing required answer with nothing written, and shows the answers to the producer with an audit entry', async () => {
     const plain = await get(await hold(b, 1));
     expect(plain.body).not.toContain('Why this is asked');

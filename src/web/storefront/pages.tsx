@@ -264,6 +264,8 @@ function VoucherForm(props: { holdId: string; view: CheckoutView; typed: string 
     return <p class="notice ok" data-voucher={view.voucher.code}>The code {view.voucher.code} is applied to this order.</p>;
   }
   const refused = view.voucherRefusal;
+  // After a first attempt to pay, the order's price is fixed: no code can be added to it.
+  if (view.order && !refused) return null;
   return (
     <form method="post" action={`/checkout/${props.holdId}/voucher`} class="voucher" novalidate>
       <label for="voucherCode">Discount code (if you have one)</label>
