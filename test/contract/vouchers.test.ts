@@ -72,6 +72,7 @@ describe.each(DB_KINDS)('discount codes and checkout questions on %s', (kind) =>
     expect(receipt!.content.lines[0]!.description).toContain(v.code);
   });
 
+  // Seen to fail on PostgreSQL with the code's row lock taken out of startCheckout: all ten checkouts succeed.
   it('lets exactly one of 10 concurrent checkouts take the last use of a code; the others are told it is used up and nothing of theirs is written', async () => {
     const v = await voucher(a, { maxUses: 1 });
     const holds = await Promise.all(Array.from({ length: 10 }, () => hold(a)));
