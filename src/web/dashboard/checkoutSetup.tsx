@@ -200,7 +200,7 @@ function VouchersPage(props: { overview: VoucherOverview; form: VoucherFields | 
                       {v.disabledAt ? 'Switched off' : (
                         <form method="post" action={`/dashboard/vouchers/${v.id}/disable`}>
                           <input type="hidden" name="csrf" value={props.viewer.csrf} />
-                          <button type="submit" class="secondary" aria-label={`Switch off ${v.code}`}>Switch off</button>
+                          <button type="submit" aria-label={`Switch off ${v.code}`}>Switch off</button>
                         </form>
                       )}
                     </td>
@@ -277,7 +277,7 @@ function QuestionsPage(props: { overview: QuestionsOverview; form: QuestionField
                   {!q.disabledAt && (
                     <form method="post" action={`/dashboard/questions/${q.id}/disable`}>
                       <input type="hidden" name="csrf" value={props.viewer.csrf} />
-                      <button type="submit" class="secondary" aria-label={`Remove from checkout: ${q.label}`}>Remove from checkout</button>
+                      <button type="submit" aria-label={`Remove from checkout: ${q.label}`}>Remove from checkout</button>
                     </form>
                   )}
                 </li>

@@ -267,13 +267,13 @@ function VoucherForm(props: { holdId: string; view: CheckoutView; typed: string 
   // After a first attempt to pay, the order's price is fixed: no code can be added to it.
   if (view.order && !refused) return null;
   return (
-    <form method="post" action={`/checkout/${props.holdId}/voucher`} class="voucher" novalidate>
+    <form method="post" action={`/checkout/${props.holdId}/voucher`} novalidate>
       <label for="voucherCode">Discount code (if you have one)</label>
       <input type="text" id="voucherCode" name="voucherCode" value={view.voucher?.code ?? props.typed} maxLength={64} autocomplete="off" autocapitalize="characters"
         spellcheck={false} aria-invalid={refused ? 'true' : undefined} aria-describedby={refused ? 'voucherCode-error' : view.voucher ? 'voucherCode-ok' : undefined} />
       {refused && <p id="voucherCode-error" class="field-error">{refused.message}</p>}
       {view.voucher && <p id="voucherCode-ok" class="muted" role="status" data-voucher={view.voucher.code}>The code {view.voucher.code} is applied: {formatMoney(view.pricing.discount)} off.</p>}
-      <button type="submit" class="secondary">Apply code</button>
+      <button type="submit">Apply code</button>
     </form>
   );
 }
