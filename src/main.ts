@@ -174,7 +174,7 @@ function geoipCache(config: Config): string {
 export function privacyPage(config: Config, cookies: CookieRegistry, purposes: FieldPurposes, now: Date): PrivacyPageData {
   const facts: PrivacyFacts = {
     checkoutFields: collectedFields(Object.keys(checkoutForm.shape), purposes),
-    // Producers' own checkout questions (issue 6) join here, each with its stated purpose.
+    // Producers' own checkout questions (issue 6 §2) change at run time: GET /privacy fills them in from the database.
     producerQuestions: [],
     cookies: [...cookies],
     processors: processorsOf({ payments: config.payments.kind, smtpHost: config.mail.kind === 'smtp' ? new URL(config.mail.url).host : null }),

@@ -7,6 +7,15 @@ import type { AppDeps } from './deps.ts';
 import { priceHold } from './holds.ts';
 import type { Client } from './ports.ts';
 import { transact } from './transact.ts';
+import { checkAnswers } from '../domain/question.ts';
+import { normaliseCode } from '../domain/voucher.ts';
+import { type AppliedVoucher, orderVoucher, voucherForHold } from './vouchers.ts';
+
+/** What a checkout may carry besides the buyer: a discount code, and answers to the producer's questions by question id. */
+export interface CheckoutExtras {
+  voucherCode?: string;
+  answers?: Readonly<Record<string, string>>;
+}
 
 export interface BuyerDetails {
   buyerName: string;
@@ -23,8 +32,14 @@ export interface BuyerDetails {
  * first (ADR 0008): a velocity breach refuses the checkout before anything is written, and an
  * order from a hosting network is refused or flagged, as the policy says. Without a client (a
  * script or a test that does not say), only the per-email rule can apply.
+ *
+ * A discount code takes one use in the same transaction as the new order, under the code's row lock
+ * (ADR 0014); a code that is unknown, expired, used up or not for these tickets refuses the checkout
+ * with nothing written. The answers to the event's questions are checked and kept with the order.
  */
-export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerDetails, client?: Client): Promise<Result<{ redirectUrl: string }>> {
+export async function startCheckout(
+  deps: AppDeps, holdId: string, buyer: BuyerDetails, client?: Client, extras: CheckoutExtras = {},
+): Promise<Result<{ redirectUrl: string }>> {
   const now = deps.clock.now();
   const network = client ? await deps.ipInfo.lookup(client.ip) : null;
   const started = await transact(deps.store, async (tx) => {
@@ -35,11 +50,27 @@ export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerD
     const performance = await tx.catalog.performanceContext(hold.performanceId);
     if (!performance) return fail('not_found', 'There is no such performance.');
     if (performance.cancelledAt) return fail('sales_closed', 'This performance has been cancelled.');
-    const pricing = priceHold(hold, performance);
-    const total = pricing.gross;
-
     let order = await tx.orders.byHold(holdId);
     if (order && order.status !== 'pending') return fail('hold_used', 'This basket has already been checked out.');
+    const answers = checkAnswers(await tx.questions.forEvent(performance.producerId, performance.eventId), extras.answers ?? {});
+    if (!answers.ok) return answers;
+    const typed = extras.voucherCode?.trim() ?? '';
+    let voucher: AppliedVoucher | null = null;
+    if (order) {
+      // The order was priced with its code (or none) at the first attempt; the code stays with it.
+      voucher = await orderVoucher(tx, order.id, order.producerId);
+      if (typed !== '' && normaliseCode(typed) !== voucher?.code) {
+        return fail('conflict', voucher
+          ? `This order already has the code ${voucher.code}, and a code cannot be changed after an attempt to pay.`
+          : 'A code can be added only before the first attempt to pay. Choose your tickets again to use it.', { voucher: 'fixed' });
+      }
+    } else if (typed !== '') {
+      const tried = await voucherForHold(tx, hold, performance, typed, now, { lock: true });
+      if (!tried.ok) return tried;
+      voucher = tried.value;
+    }
+    const pricing = priceHold(hold, performance, voucher?.discount ?? null);
+    const total = pricing.gross;
     const activity = await tx.fraud.recentActivity({
       ip: client?.ip ?? null, email: buyer.buyerEmail, asn: network?.asn ?? null, since: new Date(now.getTime() - 3600_000),
     });
@@ -55,10 +86,12 @@ export async function startCheckout(deps: AppDeps, holdId: string, buyer: BuyerD
       const id = randomUUID();
       await tx.orders.create({
         id, code: orderCodeFromBytes(randomBytes(8)), producerId: performance.producerId, performanceId: performance.id, holdId,
-        ...buyer, createdAt: now, pricing, fees: performance.fees,
+        ...buyer, createdAt: now, pricing, fees: performance.fees, voucherCode: voucher?.code ?? null,
       });
+      if (voucher) await tx.vouchers.redeem({ orderId: id, voucherId: voucher.voucherId, createdAt: now });
       order = (await tx.orders.byId(id))!;
     }
+    await tx.questions.saveAnswers(order.id, answers.value);
     if (client) {
       // A flag, once raised, stays for the producer to see, even if the buyer retries from elsewhere.
       const flags = [...new Set([...earlier, ...verdict.value.flags])];

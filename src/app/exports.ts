@@ -20,7 +20,7 @@ export interface AttendeeExport {
 /** The columns, in order; the header row of both formats. */
 export const ATTENDEE_COLUMNS = [
   'Order code', 'Order status', 'Buyer name', 'Buyer email', 'Marketing consent', 'Event', 'Performance', 'Ticket type',
-  'Ticket status', 'Attendee name', 'Checked in', 'Payment method',
+  'Ticket status', 'Attendee name', 'Checked in', 'Payment method', 'Checkout answers',
 ] as const;
 
 function cells(r: AttendeeRow): string[] {
@@ -28,6 +28,7 @@ function cells(r: AttendeeRow): string[] {
     r.orderCode, r.orderStatus, r.buyerName, r.buyerEmail ?? '', r.marketingConsent ? 'yes' : 'no', r.eventTitle,
     localTimeWithOffset(r.performanceStartsAt, r.timeZone), r.ticketTypeName, r.ticketStatus, r.attendeeName,
     r.checkedInAt ? localTimeWithOffset(r.checkedInAt, r.timeZone) : '', paymentMethodLabel(r.paymentProvider),
+    r.answers,
   ];
 }
 

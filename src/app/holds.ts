@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type Result, fail, ok } from '../domain/errors.ts';
+import { type Failure, type Result, fail, ok } from '../domain/errors.ts';
 import { type RequestedLine, checkSaleRules, holdExpiry, isHoldLive, normaliseRequest, quotaTakes, typeAvailability } from '../domain/hold.ts';
 import { money } from '../domain/money.ts';
-import { type OrderPricing, priceOrder } from '../domain/pricing.ts';
+import { type Discount, type OrderPricing, priceOrder } from '../domain/pricing.ts';
 import type { PlacedSeat } from '../domain/seating.ts';
 import type { AppDeps } from './deps.ts';
-import type { Hold, OrderRecord, PerformanceContext, QuotaCount, SeatChoice, TicketTypeRow } from './ports.ts';
+import type { CheckoutQuestion, Hold, OrderRecord, PerformanceContext, QuotaCount, SeatChoice, TicketTypeRow } from './ports.ts';
 import { holdSeats } from './seatClaims.ts';
 import { transact } from './transact.ts';
+import { orderVoucher, voucherForHold } from './vouchers.ts';
 
 export interface PlacedHold {
   holdId: string;
@@ -125,29 +126,62 @@ export interface CheckoutView {
   order: OrderRecord | null;
   /** The seats the hold keeps (reserved seating), front row first. */
   seats: PlacedSeat[];
+  /** The discount code priced in: the order's, or the one the buyer is trying (`code`); null without one. */
+  voucher: { code: string; fixed: boolean } | null;
+  /** Why the code the buyer tried is refused; the page shows it and prices without it. */
+  voucherRefusal: Failure | null;
+  /** The producer's questions on this event's checkout (none by default). */
+  questions: CheckoutQuestion[];
 }
 
-export async function checkoutView(deps: AppDeps, holdId: string): Promise<Result<CheckoutView>> {
+/**
+ * The checkout page's facts. With `code`, the buyer's discount code is checked (nothing is written,
+ * no use is taken: that happens at checkout) and priced in when it is good. An order that already
+ * has a code keeps it.
+ */
+export async function checkoutView(deps: AppDeps, holdId: string, code?: string): Promise<Result<CheckoutView>> {
   const hold = await deps.store.holds.get(holdId);
   if (!hold) return fail('not_found', 'This basket does not exist. Choose your tickets again.');
   const performance = await deps.store.catalog.performanceContext(hold.performanceId);
   if (!performance) return fail('not_found', 'There is no such performance.');
+  const order = await deps.store.orders.byHold(holdId);
+  const now = deps.clock.now();
+  let voucher: CheckoutView['voucher'] = null;
+  let discount: Discount | null = null;
+  let voucherRefusal: Failure | null = null;
+  const kept = order ? await orderVoucher(deps.store, order.id, order.producerId) : null;
+  if (kept) {
+    voucher = { code: kept.code, fixed: true };
+    discount = kept.discount;
+  } else if (order && code !== undefined && code.trim() !== '') {
+    voucherRefusal = fail('conflict', 'A code can be added only before the first attempt to pay. Choose your tickets again to use it.', { voucher: 'fixed' });
+  } else if (code !== undefined && code.trim() !== '') {
+    const tried = await voucherForHold(deps.store, hold, performance, code, now, { lock: false });
+    if (tried.ok) {
+      voucher = { code: tried.value.code, fixed: false };
+      discount = tried.value.discount;
+    } else voucherRefusal = tried;
+  }
   return ok({
     hold,
     performance,
-    pricing: priceHold(hold, performance),
-    live: isHoldLive(hold, deps.clock.now()),
-    order: await deps.store.orders.byHold(holdId),
     seats: await deps.store.seats.ofHold(holdId),
+    pricing: priceHold(hold, performance, discount),
+    live: isHoldLive(hold, now),
+    order,
+    voucher,
+    voucherRefusal,
+    questions: await deps.store.questions.forEvent(performance.producerId, performance.eventId),
   });
 }
 
-/** The hold's lines at the prices and tax it was placed with, plus the event's fees. */
-export function priceHold(hold: Hold, performance: PerformanceContext): OrderPricing {
+/** The hold's lines at the prices and tax it was placed with, plus the event's fees, less a discount code's. */
+export function priceHold(hold: Hold, performance: PerformanceContext, discount: Discount | null = null): OrderPricing {
   const currency = hold.lines[0]?.unitPrice.currency ?? 'EUR';
   return priceOrder(
     hold.lines.map((l) => ({ ticketTypeId: l.ticketTypeId, description: l.ticketTypeName, quantity: l.quantity, unitPrice: l.unitPrice, taxRateBp: l.taxRateBp, taxInclusive: l.taxInclusive })),
     performance.fees,
     currency,
+    discount,
   );
 }

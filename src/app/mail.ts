@@ -203,6 +203,7 @@ export function confirmationMail(v: BuyerOrderView): Omit<OutgoingMail, 'attachm
   const when = formatInZone(p.startsAt, p.venue.timeZone);
   const lines = [
     ...v.lines.map((l) => `${l.quantity} × ${l.ticketTypeName} (${formatMoney(l.unitGross)})`),
+    ...(v.order.discount.amount > 0 ? [`Discount (code ${v.order.voucherCode ?? ''}): −${formatMoney(v.order.discount)}`] : []),
     ...(v.order.fee.amount > 0 ? [`Service fee: ${formatMoney(v.order.fee)}`] : []),
     ...v.tickets.filter((t) => t.status === 'valid' && t.seat).map((t) => `Seat: ${t.seat}`),
   ];

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
-import { quotaTakes } from '../domain/hold.ts';
+import { isHoldLive, quotaTakes } from '../domain/hold.ts';
 import { type Money, money } from '../domain/money.ts';
 import { transitionOrder } from '../domain/order.ts';
 import { canTransitionPayment, refundStatus } from '../domain/payment.ts';
@@ -12,6 +12,7 @@ import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import type { OrderRecord, PaymentOutcome, PaymentRecord, Repos } from './ports.ts';
 import { transact } from './transact.ts';
+import { lateVoucherUseFree } from './vouchers.ts';
 
 export interface PaymentResult {
   order: OrderRecord;
@@ -144,6 +145,8 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
   if (performance?.cancelledAt != null) return refuse();
   // Its seats (ADR 0011), locked: none may have gone to another buyer since the hold expired.
   if (!(await tx.seats.keepHoldSeats(hold.id))) return refuse();
+  // A discount code's use lapses with its hold (ADR 0014): after the expiry it must still have a use free.
+  if (!isHoldLive(hold, deps.clock.now()) && !(await lateVoucherUseFree(tx, order.id, order.producerId, deps.clock.now()))) return refuse();
   // An active hold still has its places on the quota counters (even past its expiry, until the sweeper
   // ends it), so they become tickets. A hold already ended gave them back: they must still be free.
   if (!(await tx.inventory.endHold(hold.id, 'converted'))) {

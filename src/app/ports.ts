@@ -9,6 +9,8 @@ import type { FlagReason, RecentActivity } from '../domain/fraud.ts';
 import type { SaleState } from '../domain/hold.ts';
 import type { PlacedSeat, SeatSpec } from '../domain/seating.ts';
 import type { WaitingRoom } from '../domain/waitingRoom.ts';
+import type { QuestionKind } from '../domain/question.ts';
+import type { VoucherRule } from '../domain/voucher.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
 
@@ -77,11 +79,15 @@ export interface OrderRecord {
   soldBy: string | null;
   /** What the buyer pays, with its tax; the fee is gross, inclusive of its tax. */
   total: Money; net: Money; tax: Money; fee: Money; feeTax: Money; feeTaxRateBp: number; feePerTicket: Money;
+  /** What a discount code took off (tax included), and the code; 0 and null without one. */
+  discount: Money; voucherCode: string | null;
 }
 /** An order line as priced at checkout. */
 export interface OrderLine {
   ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money; unitGross: Money;
   taxRateBp: number; taxInclusive: boolean; net: Money; tax: Money; gross: Money;
+  /** What a discount code took off this line, tax included; `gross` is after it. */
+  discount: Money;
 }
 export interface TicketRecord {
   id: string; orderId: string; performanceId: string; ticketTypeId: string; ticketTypeName: string;
@@ -165,6 +171,7 @@ export interface NewOrder {
   pricing: OrderPricing; fees: FeePolicy;
   /** The producer user who sells it at the counter (omitted online). */
   soldBy?: string;
+  voucherCode?: string | null;
 }
 export interface OrderRepo {
   create(order: NewOrder): Promise<void>;
@@ -326,6 +333,8 @@ export type NetworkData = Record<string, string | number | null>;
 export interface SubjectOrder {
   order: OrderRecord; producerName: string; eventTitle: string; performanceStartsAt: Date; timeZone: string; venueName: string;
   lines: OrderLine[]; tickets: TicketRecord[]; payments: PaymentRecord[]; network: NetworkData;
+  /** Answers to the producer's checkout questions, with their purposes. */
+  answers: QuestionAnswer[];
 }
 export interface LegalHold {
   id: string; subjectRef: string | null; orderId: string | null; reason: string; placedBy: string; createdAt: Date; until: Date | null;
@@ -401,6 +410,8 @@ export interface Repos {
   seats: SeatRepo;
   team: TeamRepo;
   passkeys: PasskeyRepo;
+  vouchers: VoucherRepo;
+  questions: QuestionRepo;
 }
 
 // ---------- sales dashboard (counts only, no buyer data) ----------
@@ -671,6 +682,8 @@ export interface AttendeeRow {
   paymentProvider: string | null;
   eventTitle: string; performanceStartsAt: Date; timeZone: string; ticketTypeName: string; ticketStatus: 'valid' | 'void';
   attendeeName: string; checkedInAt: Date | null;
+  /** The order's answers to the event's checkout questions, as "Question: answer" joined by "; " ('' without). */
+  answers: string;
 }
 export interface ProducerEvent { id: string; slug: string; title: string; performanceCount: number; firstStartsAt: Date | null; timeZone: string | null }
 /** An export as the audit trail recorded it, with the name of the producer's user who made it. */
@@ -800,4 +813,42 @@ export interface WaitingRoomQueue {
    * but never one below `floor` (the places already admitted), so a crowd after a quiet spell still queues.
    */
   enter(queueKey: string, visitorId: string, o: { opened: boolean; floor: number; randomKey: number }): Promise<QueuePlace>;
+}
+
+// ---------- discount codes and checkout questions (issue 6 §2, ADR 0014) ----------
+
+export interface VoucherListRow extends VoucherRule { eventTitle: string; uses: number; createdAt: Date }
+export interface VoucherRepo {
+  /** Creates the code; false when the producer already has one spelt the same. */
+  create(v: VoucherRule & { createdAt: Date }): Promise<boolean>;
+  /** The producer's code, locked (FOR UPDATE) when asked: uses are counted and taken under this lock. */
+  byCode(producerId: string, code: string, opts?: { forUpdate?: boolean }): Promise<VoucherRule | null>;
+  byId(producerId: string, id: string, opts?: { forUpdate?: boolean }): Promise<VoucherRule | null>;
+  /** Uses that count now: orders paid or refunded, or pending with a live hold; `exceptOrderId` left out. */
+  liveUses(voucherId: string, now: Date, exceptOrderId?: string): Promise<number>;
+  listForProducer(producerId: string, now: Date): Promise<VoucherListRow[]>;
+  /** Switches the producer's code off; false when it has no such code. */
+  disable(producerId: string, id: string, now: Date): Promise<boolean>;
+  redeem(r: { orderId: string; voucherId: string; createdAt: Date }): Promise<void>;
+  forOrder(orderId: string): Promise<{ voucherId: string; code: string } | null>;
+  /** The ticket types of the producer's event (every performance), by name; empty for another producer's event. */
+  eventTicketTypes(producerId: string, eventId: string): Promise<{ id: string; name: string; currency: string }[]>;
+}
+
+export interface CheckoutQuestion {
+  id: string; producerId: string; eventId: string; kind: QuestionKind; label: string; purpose: string; required: boolean;
+  choices: string[] | null; sort: number; disabledAt: Date | null;
+}
+export interface QuestionAnswer { questionId: string; label: string; purpose: string; kind: QuestionKind; answer: string }
+export interface ProducerQuestionNotice { producerName: string; eventTitle: string; questions: { label: string; purpose: string; required: boolean }[] }
+export interface QuestionRepo {
+  create(q: CheckoutQuestion & { createdAt: Date }): Promise<void>;
+  /** The event's questions, in order; switched-off ones only when asked. Scoped by the producer. */
+  forEvent(producerId: string, eventId: string, opts?: { withDisabled?: boolean }): Promise<CheckoutQuestion[]>;
+  disable(producerId: string, id: string, now: Date): Promise<boolean>;
+  /** Replaces the order's answers. */
+  saveAnswers(orderId: string, answers: readonly { questionId: string; answer: string }[]): Promise<void>;
+  answersOf(orderId: string): Promise<QuestionAnswer[]>;
+  /** Every producer's switched-on questions of published events, for the privacy page. */
+  notices(): Promise<ProducerQuestionNotice[]>;
 }

@@ -4,6 +4,7 @@ import { type Result, fail, ok } from '../domain/errors.ts';
 import { ORDER_CODE_ALPHABET } from '../domain/order.ts';
 import { may } from '../domain/policy.ts';
 import { errorText } from './checkout.ts';
+import type { QuestionAnswer } from './ports.ts';
 import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import type { IpInfo, OrderClient, OrderRecord, PaymentIssue, PaymentRecord, PerformanceContext, ProducerOrderRow, Repos, SessionUser, TicketRecord } from './ports.ts';
@@ -39,6 +40,8 @@ export interface ProducerOrderDetail {
   networkAttribution: IpInfo['attribution'];
   /** Who sold it at the counter (the user's name); null for an order placed online. */
   seller: string | null;
+  /** The buyer's answers to the event's checkout questions, with each question's purpose (part of the audited view). */
+  answers: QuestionAnswer[];
 }
 
 /** One order of the producer's; another producer's order is "not found", never "forbidden". */
@@ -62,6 +65,7 @@ export async function producerOrder(deps: AppDeps, user: SessionUser, orderId: s
     canResend: may(user.role, 'orders.resend') && (order.status === 'paid' || order.status === 'partially_refunded'),
     canRename: may(user.role, 'tickets.rename'),
     client: await deps.store.fraud.orderClient(order.id),
+    answers: await deps.store.questions.answersOf(order.id),
     networkAttribution: deps.ipInfo.attribution,
     seller: order.soldBy === null ? null : ((await deps.store.credentials.userById(order.soldBy))?.name ?? 'a former user'),
   });

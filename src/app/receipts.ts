@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Money, money } from '../domain/money.ts';
+import { formatMoney, type Money, money } from '../domain/money.ts';
 import { type OrderPricing, type PricedLine, priceOrder, taxByRate } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
 import type { OrderLine, OrderRecord, ReceiptContent, ReceiptDocument, ReceiptRecord, Repos } from './ports.ts';
@@ -11,6 +11,19 @@ import type { OrderLine, OrderRecord, ReceiptContent, ReceiptDocument, ReceiptRe
 
 type DocLine = ReceiptContent['lines'][number];
 
+/**
+ * What one ticket of the line cost the buyer: its listed unit price, or with a discount code the
+ * line's discounted gross shared per ticket, rounded down (a partial refund never gives back more
+ * than was paid; the last tickets' refund takes the rest).
+ */
+export function unitPaid(l: OrderLine): Money {
+  return l.discount.amount > 0 && l.quantity > 0 ? money(Math.floor(l.gross.amount / l.quantity), l.gross.currency) : l.unitGross;
+}
+
+function lineDescription(l: OrderLine, code: string | null): string {
+  return l.discount.amount > 0 ? `${l.ticketTypeName} (code ${code ?? ''}: ${formatMoney(l.discount)} off)` : l.ticketTypeName;
+}
+
 function docLine(l: PricedLine): DocLine {
   return { description: l.description, quantity: l.quantity, unitGross: l.unitGross, net: l.net, taxRateBp: l.taxRateBp, tax: l.tax, gross: l.gross };
 }
@@ -21,7 +34,7 @@ function fromPricing(p: OrderPricing, seller: ReceiptContent['seller']): Receipt
 
 /** The receipt of a paid order: exactly its priced lines and fee, as charged. */
 export function receiptContent(order: OrderRecord, lines: readonly OrderLine[], seller: ReceiptContent['seller']): ReceiptContent {
-  const docLines: DocLine[] = lines.map((l) => ({ description: l.ticketTypeName, quantity: l.quantity, unitGross: l.unitGross, net: l.net, taxRateBp: l.taxRateBp, tax: l.tax, gross: l.gross }));
+  const docLines: DocLine[] = lines.map((l) => ({ description: lineDescription(l, order.voucherCode), quantity: l.quantity, unitGross: l.unitGross, net: l.net, taxRateBp: l.taxRateBp, tax: l.tax, gross: l.gross }));
   if (order.fee.amount > 0) {
     docLines.push({ description: 'Service fee', quantity: 1, unitGross: order.fee, net: money(order.fee.amount - order.feeTax.amount, order.fee.currency), taxRateBp: order.feeTaxRateBp, tax: order.feeTax, gross: order.fee });
   }
@@ -43,7 +56,7 @@ export function creditNoteContent(
   const pricing = priceOrder(
     [...refundedTypeCounts].map(([ticketTypeId, quantity]) => {
       const l = lines.find((x) => x.ticketTypeId === ticketTypeId)!;
-      return { ticketTypeId, description: `Refund: ${l.ticketTypeName}`, quantity, unitPrice: l.unitGross, taxRateBp: l.taxRateBp, taxInclusive: true };
+      return { ticketTypeId, description: `Refund: ${l.ticketTypeName}`, quantity, unitPrice: unitPaid(l), taxRateBp: l.taxRateBp, taxInclusive: true };
     }),
     { perTicketMinor: order.feePerTicket.amount, perOrderMinor: lastTickets && tickets > 0 ? perOrderPart : 0, taxRateBp: order.feeTaxRateBp },
     refunded.currency,

@@ -9,7 +9,7 @@ import type { AppDeps } from './deps.ts';
 import { dispatchMails } from './mail.ts';
 import { refundThroughProvider } from './payments.ts';
 import type { OrderRecord, PaymentRecord, SessionUser, TicketRecord } from './ports.ts';
-import { issueCreditNote } from './receipts.ts';
+import { issueCreditNote, unitPaid } from './receipts.ts';
 import { transact } from './transact.ts';
 
 const notFound = fail('not_found', 'There is no such order.');
@@ -50,7 +50,7 @@ export async function planRefund(
 
   const lines = await deps.store.orders.lines(order.id);
   const all = chosen.length === tickets.length;
-  const unitGross = (ticketTypeId: string) => lines.find((l) => l.ticketTypeId === ticketTypeId)!.unitGross.amount;
+  const unitGross = (ticketTypeId: string) => unitPaid(lines.find((l) => l.ticketTypeId === ticketTypeId)!).amount;
   // A ticket gives back its price and its share of the per-ticket fee; the last tickets take whatever
   // is left (the per-order fee, rounding), so a whole refund always returns the whole amount.
   const amount = all

@@ -100,6 +100,8 @@ export function subjectExport(view: SubjectDataView, exportedAt: Date) {
       tickets: o.tickets.map((t) => ({ id: t.id, ticketType: t.ticketTypeName, attendeeName: t.attendeeName, status: t.status })),
       payments: o.payments.map((p) => ({ provider: p.provider, status: p.status, amount: p.amount, refunded: p.refunded, createdAt: p.createdAt.toISOString() })),
       network: o.network,
+      discount: o.order.discount, voucherCode: o.order.voucherCode,
+      answers: o.answers.map((a) => ({ question: a.label, purpose: a.purpose, answer: a.answer })),
     })),
     supportRequests: view.supportRequests.map((r) => ({
       reference: r.reference, order: view.orders.find((o) => o.order.id === r.orderId)?.order.code ?? null,

@@ -2,7 +2,7 @@
 export type Role = 'owner' | 'admin' | 'box_office' | 'door' | 'viewer';
 export type Action =
   | 'orders.read' | 'orders.refund' | 'performances.cancel' | 'door.scan' | 'attendees.export' | 'orders.resend' | 'tickets.rename'
-  | 'buyers.email' | 'sales.read' | 'events.read' | 'events.manage' | 'counter.sell' | 'seatmaps.edit' | 'team.read' | 'team.manage' | 'events.publish';
+  | 'buyers.email' | 'sales.read' | 'events.read' | 'events.manage' | 'counter.sell' | 'seatmaps.edit' | 'team.read' | 'team.manage' | 'events.publish' | 'checkout.configure';
 
 const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'orders.read': ['owner', 'admin', 'box_office', 'viewer'],
@@ -26,6 +26,8 @@ const allowed: Readonly<Record<Action, readonly Role[]>> = {
   'team.read': ['owner', 'admin'],
   'team.manage': ['owner', 'admin'],
   'events.publish': ['owner', 'admin'],
+  // Discount codes and checkout questions of the producer's events.
+  'checkout.configure': ['owner', 'admin'],
 };
 
 /**

@@ -20,7 +20,9 @@ export type FieldPurposes<K extends string = string> = Record<K, { label: string
 /** A producer's own checkout question (issue 6), shown with the purpose the producer stated. */
 export interface ProducerQuestion {
   producerName: string;
+  eventTitle: string;
   label: string;
+  required: boolean;
   purpose: string;
 }
 

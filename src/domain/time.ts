@@ -74,3 +74,10 @@ export function zonedTimeToUtc(date: string, time: string, timeZone: string): Da
 export function isVenueTimeZone(tz: string): boolean {
   return (tz === 'UTC' || /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(tz)) && isValidTimeZone(tz);
 }
+
+/** The last second of a calendar day (YYYY-MM-DD) on the wall clock of `timeZone`, as a UTC instant. */
+export function endOfLocalDay(day: string, timeZone: string): Date {
+  // 23:59 exists on every day in every zone in use; UTC is only the fallback for a malformed zone.
+  const lastMinute = zonedTimeToUtc(day, '23:59', timeZone) ?? new Date(`${day}T23:59:00Z`);
+  return new Date(lastMinute.getTime() + 59_000);
+}

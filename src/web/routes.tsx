@@ -26,6 +26,7 @@ import { registerSeatMapRoutes } from './dashboard/seatMaps.tsx';
 import { registerSignUpRoutes } from './dashboard/signupRoutes.tsx';
 import { registerTeamRoutes } from './dashboard/teamRoutes.tsx';
 import { registerPasskeyRoutes } from './dashboard/passkeyRoutes.tsx';
+import { registerCheckoutSetupRoutes } from './dashboard/checkoutSetup.tsx';
 import { registerPrivacyRoutes } from './privacy/routes.tsx';
 import { failurePage, html } from './reply.tsx';
 import { MailboxPage, MailPage } from './dev/pages.tsx';
@@ -36,6 +37,8 @@ import { MIN_PASSWORD_LENGTH, RESET_REQUESTED_MESSAGE, checkPasswordReset, reque
 import { ErrorPage, type Viewer } from './layout.tsx';
 import { allowed, clearSessionCookie, csrfValid, type SessionSupport, setSessionCookie, signedIn } from './session.ts';
 import { CheckoutPage, EventPage, EventsPage, OrderPage } from './storefront/pages.tsx';
+import { checkoutExtrasForm, echoAnswers } from './storefront/checkoutExtras.ts';
+import { questionNotices } from '../app/questions.ts';
 import { PrivacyPage, type PrivacyPageData } from './privacy/page.tsx';
 import { queuePath, requireAdmission } from '../app/waitingRoom.ts';
 import { registerWaitingRoomRoutes, toQueue, visitOf } from './storefront/waitingRoom.tsx';
@@ -114,17 +117,39 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     if (!view.ok) return failurePage(reply, view);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const form = checkoutForm.safeParse(body);
-    const echo = { buyerName: String(body.buyerName ?? '').slice(0, 200), buyerEmail: String(body.buyerEmail ?? '').slice(0, 254), marketingConsent: body.marketingConsent === 'yes' };
-    if (!form.success) {
-      const fieldErrors = Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
-      return html(reply, <CheckoutPage view={view.value} form={echo} errors={['Please correct the marked fields.']} fieldErrors={fieldErrors} declined={false} now={deps.clock.now()} viewer={null} />, 422);
+    const extras = checkoutExtrasForm.safeParse(body);
+    const echo = {
+      buyerName: String(body.buyerName ?? '').slice(0, 200), buyerEmail: String(body.buyerEmail ?? '').slice(0, 254), marketingConsent: body.marketingConsent === 'yes',
+      answers: echoAnswers(body), voucherCode: String(body.voucherCode ?? '').slice(0, 64),
+    };
+    if (!form.success || !extras.success) {
+      const fieldErrors = form.success ? {} : Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
+      // The code the buyer applied stays on the page.
+      const withCode = extras.success && extras.data.voucherCode !== '' ? await checkoutView(deps, req.params.holdId, extras.data.voucherCode) : view;
+      return html(reply, <CheckoutPage view={withCode.ok ? withCode.value : view.value} form={echo} errors={['Please correct the marked fields.', ...(extras.success ? [] : firstMessages(extras.error))]} fieldErrors={fieldErrors} declined={false} now={deps.clock.now()} viewer={null} />, 422);
     }
-    const started = await startCheckout(deps, req.params.holdId, form.data, { ip: req.ip });
+    const started = await startCheckout(deps, req.params.holdId, form.data, { ip: req.ip }, extras.data);
     if (!started.ok) {
-      const fresh = await checkoutView(deps, req.params.holdId);
-      return html(reply, <CheckoutPage view={fresh.ok ? fresh.value : view.value} form={echo} errors={[started.message]} fieldErrors={{}} declined={false} now={deps.clock.now()} viewer={null} />, statusOf(started));
+      // The page shows the code only if it is still good; the refusal says why not.
+      const fresh = await checkoutView(deps, req.params.holdId, started.details?.voucher ? undefined : extras.data.voucherCode);
+      const answerErrors = (started.details?.answers ?? {}) as Record<string, string>;
+      return html(reply, <CheckoutPage view={fresh.ok ? fresh.value : view.value} form={echo} errors={[started.message]} fieldErrors={{}} answerErrors={answerErrors} declined={false} now={deps.clock.now()} viewer={null} />, statusOf(started));
     }
     return reply.redirect(started.value.redirectUrl, 303);
+  });
+
+  // The discount code's "Apply" button: checks the code and shows the checkout priced with it; writes nothing.
+  app.post<{ Params: { holdId: string } }>('/checkout/:holdId/voucher', async (req, reply) => {
+    if (!uuid.safeParse(req.params.holdId).success) return reply.callNotFound();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const extras = checkoutExtrasForm.safeParse(body);
+    const code = extras.success ? extras.data.voucherCode : '';
+    const view = await checkoutView(deps, req.params.holdId, code);
+    if (!view.ok) return failurePage(reply, view);
+    const form = { buyerName: '', buyerEmail: '', marketingConsent: false, voucherCode: String(body.voucherCode ?? '').slice(0, 64) };
+    const refusal = !extras.success ? firstMessages(extras.error) : code === '' ? ['Enter a discount code, or pay without one.'] : view.value.voucherRefusal ? [view.value.voucherRefusal.message] : [];
+    const status = !extras.success || code === '' ? 400 : view.value.voucherRefusal ? statusOf(view.value.voucherRefusal) : 200;
+    return html(reply, <CheckoutPage view={view.value} form={form} errors={refusal} fieldErrors={{}} declined={false} now={deps.clock.now()} viewer={null} />, status);
   });
 
   app.get<{ Params: { provider: string }; Querystring: Record<string, string> }>('/payments/return/:provider', async (req, reply) => {
@@ -179,7 +204,11 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     if (!doc.ok) return failurePage(reply, doc);
     return reply.type('application/pdf').header('Content-Disposition', `attachment; filename="${doc.value.filename}"`).send(doc.value.pdf);
   });
-  app.get('/privacy', async (req, reply) => html(reply, <PrivacyPage {...w.privacy} viewer={await viewerOf(req)} />));
+  app.get('/privacy', async (req, reply) => {
+    // The producers' checkout questions change while the box office runs, so they are read for each request.
+    const producerQuestions = (await questionNotices(deps)).flatMap((n) => n.questions.map((q) => ({ producerName: n.producerName, eventTitle: n.eventTitle, ...q })));
+    return html(reply, <PrivacyPage facts={{ ...w.privacy.facts, producerQuestions }} version={w.privacy.version} viewer={await viewerOf(req)} />);
+  });
 
   // ---------- producers ----------
 
@@ -250,6 +279,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   registerSignUpRoutes(app, w);
   registerTeamRoutes(app, w);
   registerPasskeyRoutes(app, w);
+  registerCheckoutSetupRoutes(app, w);
   registerAdminRoutes(app, w);
   registerPrivacyRoutes(app, w);
   registerWaitingRoomRoutes(app, w);

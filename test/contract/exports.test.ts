@@ -97,7 +97,7 @@ describe.each(DB_KINDS)('attendee export on %s', (kind) => {
     expect(grace).toHaveLength(2);
     // The performance is 30 days after 2027-03-01 12:00Z, in London (BST from 28 March).
     expect(grace[0]).toEqual([expect.stringMatching(/\S/), 'paid', 'Grace Hopper', 'grace@example.org', 'yes', titleOf(a),
-      '2027-03-31 13:00 +01:00', 'Adult', 'valid', 'Grace Hopper', '', 'Online (test)']);
+      '2027-03-31 13:00 +01:00', 'Adult', 'valid', 'Grace Hopper', '', 'Online (test)', '']);
     const text = r.value.body.toString('utf8');
     expect(text).not.toContain('Bea Other');
     expect(text).not.toContain('bea@other.example');

@@ -11,6 +11,10 @@ import { createPublishedEventThroughPages } from '../support/eventAdmin.ts';
 import { producerWithSeatedEvent } from '../support/seating.ts';
 import { seatRepo } from '../../src/adapters/db/repos/seats.ts';
 import { smallTheatreSeats } from '../../src/adapters/db/demoSeats.ts';
+import { createQuestion } from '../../src/app/questions.ts';
+import { createVoucher } from '../../src/app/vouchers.ts';
+import { staff as staffUser } from '../support/subjects.ts';
+import { applyVoucherAtCheckout, createVoucherThroughPages } from '../support/vouchers.ts';
 
 /** Where the test serves axe-core: our own origin, so the pages' strict CSP (script-src 'self' 'nonce-…') lets it run. */
 const AXE_PATH = '/__test/axe.js';
@@ -43,6 +47,15 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
       const staff = await createStaff(b.deps, { email: 'axe-admin@platform.test', name: 'Axe Admin', role: 'admin' });
       if (!staff.ok) throw new Error(staff.message);
       admin = { email: 'axe-admin@platform.test', password: staff.value.password };
+      // A checkout question, so the checkout is checked with a question and its purpose beside it.
+      const question = await createQuestion(b.deps, await staffUser(b, producer), {
+        eventId: producer.event.eventId, kind: 'yes_no', label: 'Do you need step-free access?', purpose: 'So that the ushers can meet you at the lift.', required: true, choices: [],
+      });
+      if (!question.ok) throw new Error(question.message);
+      const voucher = await createVoucher(b.deps, await staffUser(b, producer), {
+        eventId: producer.event.eventId, code: 'AXE-WELCOME', kind: 'percent', percent: 10, amountMinor: null, ticketTypeNames: [], maxUses: 5, validUntil: null,
+      });
+      if (!voucher.ok) throw new Error(voucher.message);
       // Test-only routes, added before listen: axe-core itself, and a page broken on purpose (through
       // the app's own security headers, so it carries the same CSP as every other page).
       b.server.get(AXE_PATH, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(AXE_SOURCE));
@@ -149,9 +162,16 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await page.getByRole('button', { name: 'Hold these tickets' }).click();
     await page.waitForURL(/\/checkout\//);
     await check(page, 'checkout');
+    await applyVoucherAtCheckout(page, 'NO-SUCH-CODE');
+    await expect.poll(() => page.locator('#voucherCode[aria-invalid="true"]').count()).toBe(1);
+    await check(page, 'checkout with a refused discount code');
+    await applyVoucherAtCheckout(page, 'axe-welcome');
+    await expect.poll(() => page.locator('[data-discount]').count()).toBe(1);
+    await check(page, 'checkout with a discount code');
     await page.getByRole('button', { name: /^Pay / }).click();
     await expect.poll(() => page.locator('[aria-invalid="true"]').count()).toBe(2);
     await check(page, 'checkout with field errors');
+    await page.getByRole('radio', { name: 'Yes' }).check();
     await page.getByLabel('Your name').fill('Axe Buyer');
     await page.getByLabel('Email for your tickets').fill('axe.buyer@example.org');
     await page.getByRole('button', { name: /^Pay / }).click();
@@ -168,6 +188,7 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await page.getByRole('button', { name: /^Pay / }).click();
     await page.waitForURL(/\/orders\/[0-9a-f-]{36}\/[A-Za-z0-9_-]+\?paid=1$/);
     await check(page, 'order page');
+    expect(await page.locator('[data-discount]').count()).toBe(1);
     const ticketCode = (await page.locator('.qr').first().textContent()) ?? '';
     expect(ticketCode.length).toBeGreaterThan(20);
     await page.goto(`${base}/privacy`);
@@ -251,6 +272,14 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await staff.goto(`${base}/events/${producer.slug}`);
     await staff.waitForURL(`${base}/events/${producer.slug}/queue?c=1`);
     await check(staff, 'waiting room queue');
+    await createVoucherThroughPages(staff, base, { eventTitle: `Show ${producer.slug.slice('show-'.length)}`, code: 'axe-friends', off: { percent: '15' }, maxUses: 20, ticketTypes: ['Adult'] });
+    await check(staff, 'discount codes');
+    await staff.getByLabel(/^Code/).fill('AXE-FRIENDS');
+    await staff.getByRole('button', { name: 'Create code' }).click();
+    await expect.poll(() => staff.getByRole('alert').count()).toBe(1);
+    await check(staff, 'discount codes with an error');
+    await staff.goto(`${base}/dashboard/questions`);
+    await check(staff, 'checkout questions');
     await staff.goto(`${base}/door`);
     await check(staff, 'door');
     await staff.getByLabel('Ticket code').fill(ticketCode);
@@ -293,7 +322,7 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await console_.goto(`${base}/admin/disclosures`);
     await check(console_, 'admin disclosures');
 
-    expect(visited).toHaveLength(50);
+    expect(visited).toHaveLength(55);
     expect(findings.map(format)).toEqual([]);
     expect(offOrigin).toEqual([]);
     expect(cspErrors).toEqual([]);

@@ -6,6 +6,8 @@ import { recordDisclosure } from '../../src/app/disclosure.ts';
 import { scanTicket } from '../../src/app/door.ts';
 import { startMailing } from '../../src/app/mailings.ts';
 import { inviteMember } from '../../src/app/team.ts';
+import { createQuestion } from '../../src/app/questions.ts';
+import { createVoucher } from '../../src/app/vouchers.ts';
 import { buyerOrder } from '../../src/app/orders.ts';
 import { createStaff, staffLogIn, staffSession } from '../../src/app/staff.ts';
 import { requestSupport } from '../../src/app/support.ts';
@@ -33,6 +35,7 @@ interface AIds {
   mailingId: string; supportRequestId: string; supportReference: string; disclosureId: string;
   eventSlug: string; venueId: string; quotaId: string; ticketTypeId: string; documentId: string;
   invitationId: string; memberId: string; ownerId: string; passkeyId: string;
+  voucherId: string; voucherCode: string; questionId: string;
 }
 
 type Expectation =
@@ -138,6 +141,17 @@ const RULES: Record<string, Rule> = {
   'POST /dashboard/venues': () => [{ url: '/dashboard/venues', body: { name: 'B probe venue', address: '', timeZone: 'Europe/London' }, expect: { created: '/dashboard/venues/' } }],
   'GET /dashboard/venues/:venueId': (a) => [{ url: `/dashboard/venues/${a.venueId}`, expect: { denied: 404 } }],
   'POST /dashboard/venues/:venueId': (a) => [{ url: `/dashboard/venues/${a.venueId}`, body: { name: 'Hijacked venue', address: '', timeZone: 'Asia/Tokyo' }, expect: { denied: 404 } }],
+  // Discount codes and checkout questions (issue 6 §2): B lists only its own, and cannot make or switch off one for A's event.
+  'GET /dashboard/vouchers': () => [{ url: '/dashboard/vouchers', expect: { own: 200 } }],
+  'POST /dashboard/vouchers': (a) => [{
+    url: '/dashboard/vouchers', body: { eventId: a.eventId, code: 'B-PROBE', kind: 'percent', percent: '50', maxUses: '5' }, expect: { denied: 404 },
+  }],
+  'POST /dashboard/vouchers/:id/disable': (a) => [{ url: `/dashboard/vouchers/${a.voucherId}/disable`, body: {}, expect: { denied: 404 } }],
+  'GET /dashboard/questions': () => [{ url: '/dashboard/questions', expect: { own: 200 } }],
+  'POST /dashboard/questions': (a) => [{
+    url: '/dashboard/questions', body: { eventId: a.eventId, kind: 'text', label: 'Probe', purpose: 'A probe by another producer.' }, expect: { denied: 404 },
+  }],
+  'POST /dashboard/questions/:id/disable': (a) => [{ url: `/dashboard/questions/${a.questionId}/disable`, body: {}, expect: { denied: 404 } }],
   // The user's own two-factor set-up: no resource id in the request, so there is nothing of A's to point it at.
   'GET /dashboard/security': () => [{ url: '/dashboard/security', expect: { self: true } }],
   'POST /dashboard/security/totp': () => [{ url: '/dashboard/security/totp', body: {}, expect: { self: true } }],
@@ -203,6 +217,7 @@ const PUBLIC: Record<string, string> = {
   'GET /events/:slug/queue/join': "storefront: issues a waiting room's visitor cookie",
   'GET /checkout/:holdId': "buyer's checkout, reached by the unguessable hold id",
   'POST /checkout/:holdId': "buyer's checkout, reached by the unguessable hold id",
+  'POST /checkout/:holdId/voucher': "buyer's checkout (trying a discount code), reached by the unguessable hold id; writes nothing",
   'GET /payments/return/:provider': "the payment provider's signed return; verified by signature, not by session",
   'POST /payments/webhook/:provider': "the payment provider's signed webhook; verified by signature, not by session",
   'GET /orders/:orderId/:token': "buyer's secret order link (HMAC token)",
@@ -256,6 +271,8 @@ const BUYER = { name: 'Zebedee Quillfeather', email: 'zebedee.quillfeather@a-buy
 const A_NAME = 'Aardvark Playhouse';
 const A_INVITEE = 'ingrid.invitee@aardvark.example';
 const A_MEMBER = { name: 'Maximilian Memberson', email: 'max.memberson@aardvark.example' };
+const A_VOUCHER = 'AARDVARK-FRIENDS';
+const A_QUESTION = 'Do you need step-free access?';
 
 /** "METHOD /path" for every route the app serves (HEAD is Fastify's automatic twin of GET), from its printed route tree. */
 function routeTable(server: FastifyInstance): string[] {
@@ -328,6 +345,14 @@ describe('tenant isolation matrix', () => {
     });
     const passkeyId = 'aardvark-passkey-credential-id';
     await box.deps.store.passkeys.add({ id: passkeyId, userId: pa.userId, publicKey: 'pQECAyYgASFYIA', counter: 0, transports: ['internal'], name: 'A laptop', createdAt: box.clock.now() });
+    const voucher = await createVoucher(box.deps, ownerA, {
+      eventId: pa.event.eventId, code: A_VOUCHER, kind: 'percent', percent: 20, amountMinor: null, ticketTypeNames: [], maxUses: 3, validUntil: null,
+    });
+    if (!voucher.ok) throw new Error(voucher.message);
+    const question = await createQuestion(box.deps, ownerA, {
+      eventId: pa.event.eventId, kind: 'text', label: A_QUESTION, purpose: 'So that A can seat wheelchair users well.', required: false, choices: [],
+    });
+    if (!question.ok) throw new Error(question.message);
     a = {
       invitationId: invitation.value.invitationId, memberId, ownerId: pa.userId, passkeyId,
       eventId: pa.event.eventId, performanceId: pa.performance.id, orderId: order.id, orderCode: order.code, ticketId: kept!.id, ticketCode: kept!.code,
@@ -336,6 +361,7 @@ describe('tenant isolation matrix', () => {
       // A seeded ticket type's own quota has the ticket type's id (migration 012).
       quotaId: pa.performance.ticketTypeIds[0]!, ticketTypeId: pa.performance.ticketTypeIds[0]!,
       documentId: view.value.documents[0]!.id,
+      voucherId: voucher.value.id, voucherCode: A_VOUCHER, questionId: question.value.id,
     };
     await seatRepo(box.db).replaceSeatMap(a.venueId, smallTheatreSeats());
 
@@ -380,6 +406,8 @@ describe('tenant isolation matrix', () => {
     teamOfA: await box.db.selectFrom('users').where('producerId', '=', aProducerId).select(['id', 'email', 'role', 'removedAt']).orderBy('id').execute(),
     passkeysOfA: await box.db.selectFrom('passkeys').where('userId', '=', aUserId).select(['id', 'counter']).execute(),
     invitationsOfA: await box.db.selectFrom('invitations').where('producerId', '=', aProducerId).select(['id', 'role', 'revokedAt', 'acceptedAt']).orderBy('id').execute(),
+    vouchers: await box.db.selectFrom('vouchers').select(['id', 'producerId', 'code', 'disabledAt']).orderBy('id').execute(),
+    questions: await box.db.selectFrom('checkoutQuestions').select(['id', 'producerId', 'label', 'disabledAt']).orderBy('id').execute(),
   });
 
   /** The response as text a person could read: an XLSX is unpacked into its cells. */
@@ -407,7 +435,7 @@ describe('tenant isolation matrix', () => {
 
   it("refuses producer B every one of producer A's resources, shows B none of A's data, and changes nothing of A's", async () => {
     const before = await snapshotOfA();
-    const secrets = [BUYER.name, BUYER.email, A_MEMBER.name, A_MEMBER.email, a.orderCode, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME, a.venueId];
+    const secrets = [BUYER.name, BUYER.email, A_MEMBER.name, A_MEMBER.email, a.orderCode, A_VOUCHER, A_QUESTION, (await box.db.selectFrom('events').where('id', '=', a.eventId).select('title').executeTakeFirstOrThrow()).title, A_NAME, a.venueId];
     const failures: string[] = [];
     let probes = 0;
     for (const [route, rule] of Object.entries(RULES)) {
@@ -475,5 +503,7 @@ describe('tenant isolation matrix', () => {
     expect(team.body).toContain(A_MEMBER.name);
     expect(team.body).toContain(A_INVITEE);
     expect(team.body).toContain(`/dashboard/team/invitations/${a.invitationId}/revoke`);
+    expect((await get('/dashboard/vouchers')).body).toContain(A_VOUCHER);
+    expect((await get('/dashboard/questions')).body).toContain(A_QUESTION);
   });
 });

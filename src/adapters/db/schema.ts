@@ -44,10 +44,12 @@ export interface OrdersTable {
   clientIp: Generated<string | null>; clientAsn: Generated<number | null>; clientOrg: Generated<string | null>; flagReasons: Generated<string | null>;
   /** The user who sold it at the counter (migration 019); null online. */
   soldBy: Generated<string | null>;
+  discountMinor: Generated<number>; voucherCode: Generated<string | null>;
 }
 export interface OrderLinesTable {
   orderId: string; ticketTypeId: string; quantity: number; unitPriceMinor: number; currency: string;
   taxRateBp: number; taxInclusive: boolean; unitGrossMinor: number; netMinor: number; taxMinor: number; grossMinor: number;
+  discountMinor: Generated<number>;
 }
 export interface PaymentsTable {
   id: string; orderId: string; provider: string; providerRef: string | null; status: string;
@@ -155,6 +157,11 @@ export interface Database {
   invitations: InvitationsTable;
   passkeys: PasskeysTable;
   passkeyChallenges: PasskeyChallengesTable;
+  vouchers: VouchersTable;
+  voucherTicketTypes: VoucherTicketTypesTable;
+  voucherRedemptions: VoucherRedemptionsTable;
+  checkoutQuestions: CheckoutQuestionsTable;
+  orderAnswers: OrderAnswersTable;
 }
 export interface PasskeysTable {
   id: string; userId: string; publicKey: string; counter: ColumnType<string | number, number, number>; transports: string; name: string;
@@ -184,3 +191,16 @@ export interface SeatClaimsTable {
   id: string; performanceId: string; seatId: string; holdId: string; ticketTypeId: string; expiresAt: Date | null; ticketId: string | null;
   createdAt: Timestamp; releasedAt: Date | null;
 }
+
+// Migration 018: discount codes and checkout questions (ADR 0014).
+export interface VouchersTable {
+  id: string; producerId: string; eventId: string; code: string; kind: string; percentBp: number | null; amountMinor: number | null;
+  currency: string | null; maxUses: number; validUntil: Timestamp | null; disabledAt: Timestamp | null; createdAt: Timestamp;
+}
+export interface VoucherTicketTypesTable { voucherId: string; ticketTypeId: string }
+export interface VoucherRedemptionsTable { orderId: string; voucherId: string; createdAt: Timestamp }
+export interface CheckoutQuestionsTable {
+  id: string; producerId: string; eventId: string; kind: string; label: string; purpose: string; required: boolean;
+  choices: string | null; sort: Generated<number>; disabledAt: Timestamp | null; createdAt: Timestamp;
+}
+export interface OrderAnswersTable { orderId: string; questionId: string; answer: string }

@@ -23,6 +23,8 @@ import { eventAdminRepo } from './repos/eventAdmin.ts';
 import { seatRepo } from './repos/seats.ts';
 import { teamRepo } from './repos/team.ts';
 import { passkeyRepo } from './repos/passkeys.ts';
+import { voucherRepo } from './repos/vouchers.ts';
+import { questionRepo } from './repos/questions.ts';
 
 function repos(db: Db): Repos {
   return {
@@ -52,6 +54,8 @@ function repos(db: Db): Repos {
     seats: seatRepo(db),
     team: teamRepo(db),
     passkeys: passkeyRepo(db),
+    vouchers: voucherRepo(db),
+    questions: questionRepo(db),
   };
 }
 

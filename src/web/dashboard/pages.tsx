@@ -1,3 +1,4 @@
+import { answerText } from '../../domain/question.ts';
 import { ATTENDEE_NAME_MAX, type OrderSearchPage, type ProducerOrderDetail } from '../../app/producer.ts';
 import { PasskeyLogIn } from './passkeyPages.tsx';
 import type { DoorPerformance, PaymentIssue, ProducerOrderRow } from '../../app/ports.ts';
@@ -46,6 +47,7 @@ export function OrdersPage(props: {
       {props.canExport && <p><a href="/dashboard/exports">Export attendees (CSV or XLSX)</a></p>}
       {props.canConfigureSales && <p><a href="/dashboard/waiting-rooms">Waiting rooms for busy on-sales</a></p>}
       <p><a href="/dashboard/mailings">Email your buyers</a></p>
+      <p><a href="/dashboard/vouchers">Discount codes</a> · <a href="/dashboard/questions">Checkout questions</a></p>
       {props.notice && <div class="notice ok" role="status"><p>{props.notice}</p></div>}
       <ErrorSummary messages={errors} />
       <search>
@@ -153,7 +155,18 @@ export function OrderDetailPage(props: { detail: ProducerOrderDetail; errors: st
         {props.detail.seller !== null && <><dt>Sold</dt><dd data-sold-by>At the box-office counter by {props.detail.seller}</dd></>}
         <dt>Marketing consent</dt><dd>{order.marketingConsent ? 'Yes' : 'No'}</dd>
         <dt>Total</dt><dd>{formatMoney(order.total)}</dd>
+        {order.voucherCode && <><dt>Discount code</dt><dd data-order-voucher={order.voucherCode}><code>{order.voucherCode}</code>, {formatMoney(order.discount)} off</dd></>}
       </dl>
+      {props.detail.answers.length > 0 && (
+        <section aria-labelledby="answers-heading">
+          <h2 id="answers-heading">Answers at checkout</h2>
+          <dl class="facts" data-order-answers>
+            {props.detail.answers.map((a) => (
+              <><dt>{a.label}</dt><dd>{answerText(a.kind, a.answer)} <span class="muted">(why asked: {a.purpose})</span></dd></>
+            ))}
+          </dl>
+        </section>
+      )}
       <OrderClientSection detail={props.detail} />
       <h2>Payments</h2>
       <ul>

@@ -36,11 +36,14 @@ export function PrivacyPage(props: PrivacyPageData & { viewer: Viewer | null }) 
       {facts.producerQuestions.length > 0 ? (
         <>
           <h3>Questions producers add to their checkout</h3>
+          <p>A producer may add questions to an event's checkout, each with its reason, shown beside the field. They are listed here as they are now; the answers are kept with the order and erased with it.</p>
           <ScrollableTable label="Questions producers add to their checkout">
             <table data-privacy="producer-questions">
-              <thead><tr><th scope="col">Producer</th><th scope="col">Question</th><th scope="col">Why the producer asks</th></tr></thead>
+              <thead><tr><th scope="col">Producer</th><th scope="col">Event</th><th scope="col">Question</th><th scope="col">Required</th><th scope="col">Why the producer asks</th></tr></thead>
               <tbody>
-                {facts.producerQuestions.map((q) => <tr><td>{q.producerName}</td><td>{q.label}</td><td>{q.purpose}</td></tr>)}
+                {facts.producerQuestions.map((q) => (
+                  <tr data-question><td>{q.producerName}</td><td>{q.eventTitle}</td><td>{q.label}</td><td>{q.required ? 'Yes' : 'No'}</td><td>{q.purpose}</td></tr>
+                ))}
               </tbody>
             </table>
           </ScrollableTable>

@@ -4,10 +4,10 @@ import type { EventDetail, EventSummary } from '../../app/ports.ts';
 import type { SeatingView } from '../../app/seating.ts';
 import { MAX_TICKETS_PER_HOLD } from '../../domain/hold.ts';
 import { BestSeatsForm, SeatPicker } from './seatMap.tsx';
-import { formatMoney, type Money } from '../../domain/money.ts';
+import { formatMoney, type Money, money } from '../../domain/money.ts';
 import { seatName } from '../../domain/seating.ts';
 import { formatInZone } from '../../domain/time.ts';
-import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
+import { ErrorSummary, Layout, ScrollableTable, type Viewer } from '../layout.tsx';
 
 export function EventsPage(props: { events: EventSummary[]; viewer: Viewer | null }) {
   return (
@@ -106,12 +106,21 @@ export function EventPage(props: { event: EventDetail; errors: string[]; viewer:
   );
 }
 
-export interface CheckoutForm { buyerName: string; buyerEmail: string; marketingConsent: boolean }
+export interface CheckoutForm {
+  buyerName: string; buyerEmail: string; marketingConsent: boolean;
+  /** Answers to the producer's questions, by question id, as typed. */
+  answers?: Record<string, string>;
+  /** What the buyer typed into the code field, to show back. */
+  voucherCode?: string;
+}
 
 export function CheckoutPage(props: {
   view: CheckoutView; form: CheckoutForm; errors: string[]; fieldErrors: Partial<Record<keyof CheckoutForm, string>>; declined: boolean; now: Date; viewer: Viewer | null;
+  /** Problems with answers, by question id. */
+  answerErrors?: Record<string, string>;
 }) {
   const { view, form, fieldErrors } = props;
+  const answerErrors = props.answerErrors ?? {};
   const p = view.performance;
   const tz = p.venue.timeZone;
   return (
@@ -121,7 +130,8 @@ export function CheckoutPage(props: {
         <strong>{p.eventTitle}</strong>, <time dateTime={p.startsAt.toISOString()}>{formatInZone(p.startsAt, tz)}</time>, {p.venue.name}
       </p>
       <PriceTable caption="Your tickets"
-        rows={view.pricing.lines.map((l) => ({ name: l.description, quantity: l.quantity, unit: l.unitGross, total: l.gross }))}
+        rows={view.pricing.lines.map((l) => ({ name: l.description, quantity: l.quantity, unit: l.unitGross, total: money(l.gross.amount + l.discount.amount, l.gross.currency) }))}
+        discount={view.voucher && view.pricing.discount.amount > 0 ? { code: view.voucher.code, amount: view.pricing.discount } : null}
         fee={view.pricing.fee?.gross ?? null} total={view.pricing.gross} tax={view.pricing.tax} />
       {view.seats.length > 0 && (
         <>
@@ -135,8 +145,10 @@ export function CheckoutPage(props: {
         </div>
       )}
       <ErrorSummary messages={props.errors} />
+      {view.live && <VoucherForm holdId={view.hold.id} view={view} typed={form.voucherCode ?? ''} />}
       {view.live ? (
         <form method="post" action={`/checkout/${view.hold.id}`} novalidate>
+          {view.voucher && !view.voucher.fixed && <input type="hidden" name="voucherCode" value={view.voucher.code} />}
           <p class="notice warn" data-hold-expires={view.hold.expiresAt.toISOString()}>
             Your tickets are held until <time dateTime={view.hold.expiresAt.toISOString()}>{formatInZone(view.hold.expiresAt, tz)}</time>
             {' '}(<span role="timer" data-left>{Math.max(0, Math.round((view.hold.expiresAt.getTime() - props.now.getTime()) / 60000))} minutes</span>).
@@ -154,6 +166,7 @@ export function CheckoutPage(props: {
             <input type="checkbox" name="marketingConsent" value="yes" checked={form.marketingConsent} />
             <span>Let {p.producerName} email me about their events</span>
           </label>
+          {view.questions.map((q) => <QuestionField question={q} value={form.answers?.[q.id] ?? ''} error={answerErrors[q.id] ?? null} />)}
           <button type="submit">Pay {formatMoney(view.pricing.gross)}</button>
         </form>
       ) : view.hold.status === 'converted' ? (
@@ -196,7 +209,8 @@ export function OrderPage(props: {
       </p>
       <p>Status: <strong data-order-status={order.status}>{statusText[order.status] ?? order.status}</strong></p>
       <PriceTable caption="Order lines"
-        rows={lines.map((l) => ({ name: l.ticketTypeName, quantity: l.quantity, unit: l.unitGross, total: l.gross }))}
+        rows={lines.map((l) => ({ name: l.ticketTypeName, quantity: l.quantity, unit: l.unitGross, total: money(l.gross.amount + l.discount.amount, l.gross.currency) }))}
+        discount={order.discount.amount > 0 ? { code: order.voucherCode ?? '', amount: order.discount } : null}
         fee={order.fee.amount > 0 ? order.fee : null} total={order.total} tax={order.tax} />
       {tickets.length > 0 && (
         <>
@@ -262,10 +276,72 @@ function HelpForm(props: { orderId: string; token: string; help: { reference: st
   );
 }
 
-/** The price breakdown, the same on the checkout and the order page: lines, service fee, total, tax. */
-function PriceTable(props: { caption: string; rows: { name: string; quantity: number; unit: Money; total: Money }[]; fee: Money | null; total: Money; tax: Money }) {
+/**
+ * The discount code: its own small form, above the buyer's details, so that Enter in it applies the
+ * code and Enter in the details pays. Checking a code writes nothing; the page comes back priced with it.
+ */
+function VoucherForm(props: { holdId: string; view: CheckoutView; typed: string }) {
+  const { view } = props;
+  if (view.voucher?.fixed) {
+    return <p class="notice ok" data-voucher={view.voucher.code}>The code {view.voucher.code} is applied to this order.</p>;
+  }
+  const refused = view.voucherRefusal;
+  // After a first attempt to pay, the order's price is fixed: no code can be added to it.
+  if (view.order && !refused) return null;
   return (
-    <div class="table-wrap">
+    <form method="post" action={`/checkout/${props.holdId}/voucher`} novalidate>
+      <label for="voucherCode">Discount code (if you have one)</label>
+      <input type="text" id="voucherCode" name="voucherCode" value={view.voucher?.code ?? props.typed} maxLength={64} autocomplete="off" autocapitalize="characters"
+        spellcheck={false} aria-invalid={refused ? 'true' : undefined} aria-describedby={refused ? 'voucherCode-error' : view.voucher ? 'voucherCode-ok' : undefined} />
+      {refused && <p id="voucherCode-error" class="field-error">{refused.message}</p>}
+      {view.voucher && <p id="voucherCode-ok" class="muted" role="status" data-voucher={view.voucher.code}>The code {view.voucher.code} is applied: {formatMoney(view.pricing.discount)} off.</p>}
+      <button type="submit">Apply code</button>
+    </form>
+  );
+}
+
+/** One producer question, with its declared purpose beside it (read out with the field). */
+function QuestionField(props: { question: CheckoutView['questions'][number]; value: string; error: string | null }) {
+  const q = props.question;
+  const id = `answer-${q.id}`;
+  const name = `answer_${q.id}`;
+  const described = [`${id}-purpose`, ...(props.error ? [`${id}-error`] : [])].join(' ');
+  const label = <>{q.label} <span class="muted">({q.required ? 'required' : 'optional'})</span></>;
+  const purpose = <p id={`${id}-purpose`} class="muted purpose">Why this is asked: {q.purpose}</p>;
+  const error = props.error && <p id={`${id}-error`} class="field-error">{props.error}</p>;
+  if (q.kind === 'text') {
+    return (
+      <div class="question" data-question={q.id}>
+        <label for={id}>{label}</label>
+        {purpose}
+        <input type="text" id={id} name={name} value={props.value} maxLength={500} required={q.required} aria-describedby={described} aria-invalid={props.error ? 'true' : undefined} />
+        {error}
+      </div>
+    );
+  }
+  const options = q.kind === 'yes_no' ? [{ value: 'yes', text: 'Yes' }, { value: 'no', text: 'No' }] : (q.choices ?? []).map((c) => ({ value: c, text: c }));
+  return (
+    <fieldset class="question" data-question={q.id} aria-describedby={described} aria-invalid={props.error ? 'true' : undefined}>
+      <legend>{label}</legend>
+      {purpose}
+      {options.map((o, i) => (
+        <label class="check">
+          <input type="radio" id={`${id}-${i}`} name={name} value={o.value} checked={props.value === o.value} required={q.required} />
+          <span>{o.text}</span>
+        </label>
+      ))}
+      {error}
+    </fieldset>
+  );
+}
+
+/** The price breakdown, the same on the checkout and the order page: lines (before any discount), the discount, service fee, total, tax. */
+function PriceTable(props: {
+  caption: string; rows: { name: string; quantity: number; unit: Money; total: Money }[]; discount?: { code: string; amount: Money } | null;
+  fee: Money | null; total: Money; tax: Money;
+}) {
+  return (
+    <ScrollableTable label={props.caption}>
       <table>
         <caption class="sr-only">{props.caption}</caption>
         <thead><tr><th scope="col">Ticket</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th><th scope="col" class="num">Amount</th></tr></thead>
@@ -273,6 +349,11 @@ function PriceTable(props: { caption: string; rows: { name: string; quantity: nu
           {props.rows.map((r) => (
             <tr><th scope="row">{r.name}</th><td class="num">{r.quantity}</td><td class="num">{formatMoney(r.unit)}</td><td class="num">{formatMoney(r.total)}</td></tr>
           ))}
+          {props.discount && (
+            <tr data-discount={props.discount.amount.amount}>
+              <th scope="row">Discount (code {props.discount.code})</th><td /><td /><td class="num">−{formatMoney(props.discount.amount)}</td>
+            </tr>
+          )}
           {props.fee && <tr><th scope="row">Service fee</th><td /><td /><td class="num">{formatMoney(props.fee)}</td></tr>}
         </tbody>
         <tfoot>
@@ -280,6 +361,6 @@ function PriceTable(props: { caption: string; rows: { name: string; quantity: nu
           {props.tax.amount > 0 && <tr><td colSpan={4} class="num muted">Includes {formatMoney(props.tax)} tax</td></tr>}
         </tfoot>
       </table>
-    </div>
+    </ScrollableTable>
   );
 }

@@ -15,6 +15,7 @@ import * as m013 from './013_quota_counters.ts';
 import * as m014 from './014_seats.ts';
 import * as m015 from './015_waiting_rooms.ts';
 import * as m016 from './016_team_passkeys.ts';
+import * as m018 from './018_vouchers_questions.ts';
 import * as m019 from './019_counter.ts';
 
 /** Migrations are listed here in order; both databases run exactly these. */
@@ -24,7 +25,7 @@ export const migrations: MigrationProvider = {
       '001_skeleton': m001, '002_payments': m002, '003_pricing': m003, '004_receipts': m004, '005_audit': m005, '006_fraud': m006,
       '007_platform': m007, '008_subjects': m008, '009_receipt_content': m009, '010_accounts': m010, '011_mailings': m011,
       '012_quotas': m012, '013_quota_counters': m013, '014_seats': m014, '015_waiting_rooms': m015, '016_team_passkeys': m016,
-      '019_counter': m019,
+      '018_vouchers_questions': m018, '019_counter': m019,
     };
   },
 };

@@ -48,11 +48,15 @@ export function attendeeRepo(db: Db): AttendeeRepo {
           'o.code as orderCode', 'o.status as orderStatus', 'o.buyerName', 'o.buyerEmail', 'o.marketingConsent',
           'e.title as eventTitle', 'pf.startsAt as performanceStartsAt', 'v.timeZone', 'tt.name as ticketTypeName',
           't.status as ticketStatus', 't.attendeeName', 'c.checkedInAt', latestPaymentProvider,
+          (eb) => eb.selectFrom('orderAnswers as oa').innerJoin('checkoutQuestions as cq', 'cq.id', 'oa.questionId').whereRef('oa.orderId', '=', 'o.id')
+            .select(sql<string>`string_agg(cq.label || ': ' || (case when cq.kind = 'yes_no' then initcap(oa.answer) else oa.answer end), '; ' order by cq.sort, cq.created_at)`.as('a'))
+            .as('answers'),
         ])
         .orderBy('e.title').orderBy('pf.startsAt').orderBy('o.code').orderBy('tt.sort').orderBy('t.createdAt').orderBy('t.id')
         .execute();
       return rows.map((r): AttendeeRow => ({
         ...r, orderStatus: r.orderStatus as OrderStatus, ticketStatus: r.ticketStatus as AttendeeRow['ticketStatus'], checkedInAt: r.checkedInAt ?? null, paymentProvider: r.paymentProvider ?? null,
+        answers: r.answers ?? '',
       }));
     },
     async recentExports(producerId, limit) {

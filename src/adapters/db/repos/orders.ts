@@ -13,6 +13,7 @@ export function orderRecord(r: Selectable<OrdersTable>): OrderRecord {
     total: money(r.totalMinor, r.currency), net: money(r.netMinor, r.currency), tax: money(r.taxMinor, r.currency),
     fee: money(r.feeMinor, r.currency), feeTax: money(r.feeTaxMinor, r.currency), feeTaxRateBp: r.feeTaxRateBp,
     feePerTicket: money(r.feePerTicketMinor, r.currency),
+    discount: money(r.discountMinor, r.currency), voucherCode: r.voucherCode,
   };
 }
 
@@ -27,6 +28,7 @@ export function orderRepo(db: Db): OrderRepo {
           buyerName: o.buyerName, buyerEmail: o.buyerEmail, marketingConsent: o.marketingConsent, createdAt: o.createdAt, paidAt: null, soldBy: o.soldBy ?? null,
           totalMinor: p.gross.amount, currency: p.gross.currency, netMinor: p.net.amount, taxMinor: p.tax.amount,
           feeMinor: p.fee?.gross.amount ?? 0, feeTaxMinor: p.fee?.tax.amount ?? 0, feeTaxRateBp: o.fees.taxRateBp, feePerTicketMinor: o.fees.perTicketMinor,
+          discountMinor: p.discount.amount, voucherCode: o.voucherCode ?? null,
         })
         .execute();
       await db
@@ -35,6 +37,7 @@ export function orderRepo(db: Db): OrderRepo {
           p.lines.map((l) => ({
             orderId: o.id, ticketTypeId: l.ticketTypeId, quantity: l.quantity, unitPriceMinor: l.unitPrice.amount, currency: l.unitPrice.currency,
             taxRateBp: l.taxRateBp, taxInclusive: l.taxInclusive, unitGrossMinor: l.unitGross.amount, netMinor: l.net.amount, taxMinor: l.tax.amount, grossMinor: l.gross.amount,
+            discountMinor: l.discount.amount,
           })),
         )
         .execute();
@@ -60,7 +63,7 @@ export function orderRepo(db: Db): OrderRepo {
         .selectFrom('orderLines as l')
         .innerJoin('ticketTypes as t', 't.id', 'l.ticketTypeId')
         .where('l.orderId', '=', orderId)
-        .select(['l.ticketTypeId', 't.name', 'l.quantity', 'l.unitPriceMinor', 'l.currency', 'l.taxRateBp', 'l.taxInclusive', 'l.unitGrossMinor', 'l.netMinor', 'l.taxMinor', 'l.grossMinor'])
+        .select(['l.ticketTypeId', 't.name', 'l.quantity', 'l.unitPriceMinor', 'l.currency', 'l.taxRateBp', 'l.taxInclusive', 'l.unitGrossMinor', 'l.netMinor', 'l.taxMinor', 'l.grossMinor', 'l.discountMinor'])
         .orderBy('t.sort')
         .orderBy('t.name')
         .execute();
@@ -68,6 +71,7 @@ export function orderRepo(db: Db): OrderRepo {
         ticketTypeId: r.ticketTypeId, ticketTypeName: r.name, quantity: r.quantity, unitPrice: money(r.unitPriceMinor, r.currency),
         unitGross: money(r.unitGrossMinor, r.currency), taxRateBp: r.taxRateBp, taxInclusive: r.taxInclusive,
         net: money(r.netMinor, r.currency), tax: money(r.taxMinor, r.currency), gross: money(r.grossMinor, r.currency),
+        discount: money(r.discountMinor, r.currency),
       }));
     },
     listForProducer(producerId) {

@@ -57,6 +57,9 @@ export function retentionRepo(db: Db): RetentionRepo {
       await db.deleteFrom('mails').where('orderId', 'in', orderIds).execute();
       await db.deleteFrom('supportRequests').where('orderId', 'in', orderIds).execute();
       await db.deleteFrom('orderLines').where('orderId', 'in', orderIds).execute();
+      // An unpaid order's code use and answers go with it (the use stopped counting when its hold expired).
+      await db.deleteFrom('orderAnswers').where('orderId', 'in', orderIds).execute();
+      await db.deleteFrom('voucherRedemptions').where('orderId', 'in', orderIds).execute();
       // The caller has left out orders under a hold in force; holds that have ended go with their order.
       await db.deleteFrom('legalHolds').where('orderId', 'in', orderIds).execute();
       const r = await db.deleteFrom('orders').where('id', 'in', orderIds).executeTakeFirst();

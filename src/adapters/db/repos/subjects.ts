@@ -6,6 +6,7 @@ import { networkColumns } from './network.ts';
 import { orderRecord, orderRepo } from './orders.ts';
 import { paymentRepo } from './payments.ts';
 import { ticketRepo } from './tickets.ts';
+import { questionRepo } from './questions.ts';
 
 export function dataSubjectRepo(db: Db): DataSubjectRepo {
   const raw = db.withoutPlugins();
@@ -41,7 +42,7 @@ export function dataSubjectRepo(db: Db): DataSubjectRepo {
         out.push({
           order, producerName: ctx.producerName, eventTitle: ctx.eventTitle, performanceStartsAt: ctx.startsAt, timeZone: ctx.timeZone, venueName: ctx.venueName,
           lines: await orderRepo(db).lines(order.id), tickets: await ticketRepo(db).byOrder(order.id), payments: await paymentRepo(db).forOrder(order.id),
-          network: network.get(order.id) ?? {},
+          network: network.get(order.id) ?? {}, answers: await questionRepo(db).answersOf(order.id),
         });
       }
       return out;
@@ -81,6 +82,8 @@ export function dataSubjectRepo(db: Db): DataSubjectRepo {
         await db.updateTable('mails').set({ status: 'failed', lastError: 'buyer data erased' }).where('orderId', 'in', orderIds).where('status', 'in', ['queued', 'sending']).execute();
         // A mail server's refusal may quote the address.
         await db.updateTable('mails').set({ lastError: 'buyer data erased' }).where('orderId', 'in', orderIds).where('lastError', 'is not', null).execute();
+        // The answers to producers' checkout questions are the buyer's data: they go entirely.
+        await db.deleteFrom('orderAnswers').where('orderId', 'in', orderIds).execute();
         // What the buyer wrote to support is theirs too.
         await db.updateTable('supportRequests').set({ message: '[erased with the buyer data]' }).where('orderId', 'in', orderIds).execute();
         const tickets = await db.updateTable('tickets').set({ attendeeName: ERASED_ATTENDEE_NAME }).where('orderId', 'in', orderIds).executeTakeFirst();
