@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchMails } from '../../src/app/mail.ts';
 import { TEST_CARDS } from '../../src/adapters/payments/testProvider.ts';
@@ -11,6 +11,7 @@ import { decodeQrFromPdf } from '../support/qr.ts';
 import { cardNumberVariants, databaseText } from '../support/scan.ts';
 import { formatFinding, scanDatabase } from '../../src/adapters/scan/panScan.ts';
 import { findCardNumbers } from '../../src/domain/panScan.ts';
+import { payOnProviderPage } from '../support/buyerPages.ts';
 
 /**
  * The buyer's journey in Debian's Chromium: list, choose, hold, check out, be declined, pay,
@@ -149,12 +150,3 @@ describe('buyer journey in Chromium', () => {
     expect(logs).not.toContain('Ada Lovelace');
   });
 });
-
-/** The buyer on the test provider's card page: a card number typed in groups, a future expiry, a CVC. */
-async function payOnProviderPage(page: Page, cardNumber: string): Promise<void> {
-  await page.waitForURL(/\/testpay\/pay\//);
-  await page.getByLabel('Card number').fill(cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '));
-  await page.getByLabel('Expiry (MM/YY)').fill('12/39');
-  await page.getByLabel('Security code').fill('123');
-  await page.getByRole('button', { name: /^Pay / }).click();
-}

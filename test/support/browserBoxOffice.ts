@@ -19,12 +19,12 @@ export interface BrowserBoxOffice {
 export async function startBrowserBoxOffice(
   beforeListen: (box: TestBoxOffice) => Promise<void> = async () => {},
   /** `hostName` 'localhost' for WebAuthn, whose relying party must be a domain name, not an IP address. */
-  opts: { settings?: Record<string, string>; hostName?: '127.0.0.1' | 'localhost' } = {},
+  opts: { settings?: Record<string, string>; hostName?: '127.0.0.1' | 'localhost'; overrides?: NonNullable<Parameters<typeof testBoxOffice>[1]>['overrides'] } = {},
 ): Promise<BrowserBoxOffice> {
   const port = await freePort();
   const base = `http://${opts.hostName ?? '127.0.0.1'}:${port}`;
   const tdb = await freshDatabase('pglite');
-  const box = await testBoxOffice(tdb.db, { baseUrl: base, clock: new TestClock('live'), ...(opts.settings ? { settings: opts.settings } : {}) });
+  const box = await testBoxOffice(tdb.db, { baseUrl: base, clock: new TestClock('live'), ...(opts.settings ? { settings: opts.settings } : {}), ...(opts.overrides ? { overrides: opts.overrides } : {}) });
   await beforeListen(box);
   await box.server.listen({ host: '127.0.0.1', port });
   const browser = await launchChromium();

@@ -27,11 +27,15 @@ export function newProducerAccount(label = 'Signup'): NewProducerAccount {
 }
 
 /**
- * A producer signs up in the browser, verifies the address through the link in the dev mailbox
- * (/dev/mailbox, as a person would), and logs in: the page ends on the dashboard, signed in and
- * verified. For browser tests of the whole producer story ("signs up, enables TOTP, creates an event …").
+ * A producer signs up in the browser, verifies the address through the link in the mail (found in the
+ * dev mailbox, /dev/mailbox, as a person would; or by `openVerificationLink` when mail goes elsewhere, such
+ * as a local SMTP server), and logs in: the page ends on the dashboard, signed in and verified. For
+ * browser tests of the whole producer story ("signs up, enables TOTP, creates an event …").
  */
-export async function signUpAndVerify(page: Page, base: string, account: NewProducerAccount = newProducerAccount()): Promise<NewProducerAccount> {
+export async function signUpAndVerify(
+  page: Page, base: string, account: NewProducerAccount = newProducerAccount(),
+  openVerificationLink: (page: Page, account: NewProducerAccount) => Promise<void> = openVerificationInDevMailbox,
+): Promise<NewProducerAccount> {
   await page.goto(`${base}/signup`);
   await page.getByLabel('Name', { exact: true }).fill(account.producerName);
   await page.getByLabel('Short name').fill(account.slug);
@@ -42,16 +46,7 @@ export async function signUpAndVerify(page: Page, base: string, account: NewProd
   await page.getByRole('button', { name: 'Create my account' }).click();
   await expect.poll(() => page.title()).toContain('Check your email');
 
-  // The verification mail, found in the dev mailbox by its subject and address.
-  await page.goto(`${base}/dev/mailbox`);
-  const item = page.locator('li.card', { hasText: `to ${account.email}` }).filter({ hasText: 'Verify your email address' });
-  await expect.poll(async () => {
-    if ((await item.count()) > 0) return true;
-    await page.reload();
-    return false;
-  }).toBe(true);
-  await item.first().getByRole('link').click();
-  await page.getByRole('link', { name: /\/signup\/verify\// }).click();
+  await openVerificationLink(page, account);
   await page.getByRole('button', { name: 'Verify my email address' }).click();
   await expect.poll(() => page.title()).toContain('Email address verified');
 
@@ -61,4 +56,18 @@ export async function signUpAndVerify(page: Page, base: string, account: NewProd
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(`${base}/dashboard`);
   return account;
+}
+
+/** The verification mail, found in the dev mailbox by its subject and address, and its link followed. */
+async function openVerificationInDevMailbox(page: Page, account: NewProducerAccount): Promise<void> {
+  const base = new URL(page.url()).origin;
+  await page.goto(`${base}/dev/mailbox`);
+  const item = page.locator('li.card', { hasText: `to ${account.email}` }).filter({ hasText: 'Verify your email address' });
+  await expect.poll(async () => {
+    if ((await item.count()) > 0) return true;
+    await page.reload();
+    return false;
+  }).toBe(true);
+  await item.first().getByRole('link').click();
+  await page.getByRole('link', { name: /\/signup\/verify\// }).click();
 }

@@ -23,7 +23,7 @@ export function attendeeRepo(db: Db): AttendeeRepo {
 
   return {
     async eventsOf(producerId) {
-      const rows = await events(producerId).orderBy('firstStartsAt', sql`desc nulls last`).orderBy('e.title').limit(500).execute();
+      const rows = await events(producerId).orderBy('firstStartsAt', (ob) => ob.desc().nullsLast()).orderBy('e.title').limit(500).execute();
       return rows.map(toEvent);
     },
     async eventOf(producerId, eventId) {
