@@ -24,6 +24,7 @@ import type { AppDeps } from './app/deps.ts';
 import { dispatchMails } from './app/mail.ts';
 import { dispatchMailings } from './app/mailings.ts';
 import { reconcilePayments } from './app/reconcile.ts';
+import { sweepExpiredHolds } from './app/holds.ts';
 import { applyRetention } from './app/retention.ts';
 import type { Clock, Mailer, PaymentProvider } from './app/ports.ts';
 import { type Config, ConfigError, isLoopbackUrl, loadConfigFromProcess } from './config.ts';
@@ -205,6 +206,7 @@ export async function start(): Promise<void> {
     void dispatchMailings(deps).catch((err) => server.log.error({ err }, 'mailing dispatch failed'));
   }, 30_000);
   timer.unref();
+  const stopSweeper = startHoldSweeper(deps, server.log);
   const reconciler = setInterval(() => void reconcilePayments(deps).catch((err) => server.log.error({ err }, 'payment reconciliation failed')), 5 * 60_000);
   reconciler.unref();
   // Retention runs daily, and once shortly after start so that a box office restarted every night still applies it.
@@ -234,6 +236,7 @@ export async function start(): Promise<void> {
   const stop = async () => {
     clearInterval(timer);
     clearInterval(reconciler);
+    stopSweeper();
     clearInterval(retention);
     clearTimeout(firstRetention);
     redirect?.close();
@@ -242,6 +245,23 @@ export async function start(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * Ends expired holds every `everyMs` (15 s), so no place stays held past its time even when no request
+ * comes (ADR 0010); a tick is skipped while the last one runs. Returns the function that stops it.
+ */
+export function startHoldSweeper(deps: AppDeps, log: Pick<Logger, 'error'>, everyMs = 15_000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void sweepExpiredHolds(deps)
+      .catch((err) => log.error({ err }, 'hold sweep failed'))
+      .finally(() => { running = false; });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Listens with the plain-HTTP listener that redirects to HTTPS; a port in use is a clear message, not a stack trace. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
-import { type RequestedLine, available, holdExpiry, isHoldLive, normaliseRequest } from '../domain/hold.ts';
+import { type RequestedLine, checkSaleRules, holdExpiry, isHoldLive, normaliseRequest, quotaTakes, typeAvailability } from '../domain/hold.ts';
 import { money } from '../domain/money.ts';
 import { type OrderPricing, priceOrder } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
-import type { Hold, OrderRecord, PerformanceContext } from './ports.ts';
+import type { Hold, OrderRecord, PerformanceContext, QuotaCount, TicketTypeRow } from './ports.ts';
 import { transact } from './transact.ts';
 
 export interface PlacedHold {
@@ -12,9 +12,16 @@ export interface PlacedHold {
   expiresAt: Date;
 }
 
+/** How many expired holds one sweep ends at most; the next tick takes the rest. */
+const SWEEP_BATCH = 500;
+
 /**
- * Keeps places for one buyer until the hold expires. The ticket types are locked while the
- * places are counted, so two buyers can never both take the last one.
+ * Keeps places for one buyer until the hold expires (ADR 0010). The sales rules are checked first;
+ * then, in one transaction: (1) the places are taken from every quota the chosen types draw on, by a
+ * conditional update of the quota counters that only succeeds where there is room, and the hold is
+ * recorded (`inventory.reserveHold`, the one hold SQL); (2) any further claim on the same hold (seats)
+ * goes here, after the quota step, failing with a Failure to roll all of it back.
+ * If a quota is short, holds that have expired but are not yet swept are ended and it is tried once more.
  */
 export async function placeHold(
   deps: AppDeps,
@@ -28,37 +35,70 @@ export async function placeHold(
   if (performance.cancelledAt) return fail('sales_closed', 'This performance has been cancelled.');
   if (performance.startsAt <= now) return fail('sales_closed', 'Sales for this performance have closed.');
 
-  const ids = request.value.map((l) => l.ticketTypeId);
-  return transact(deps.store, async (tx) => {
-    const types = await tx.inventory.lockTicketTypes(input.performanceId, ids);
-    if (types.length !== ids.length) return fail('invalid_input', 'One of the chosen ticket types is not sold for this performance.');
-    const usage = await tx.inventory.usage(ids, now);
-    const short: { ticketTypeId: string; name: string; available: number }[] = [];
-    for (const line of request.value) {
-      const type = types.find((t) => t.id === line.ticketTypeId)!;
-      const u = usage.get(type.id)!;
-      const left = available(type.capacity, u.sold, u.held);
-      if (line.quantity > left) short.push({ ticketTypeId: type.id, name: type.name, available: left });
-    }
-    if (short.length > 0) return fail('sold_out', shortMessage(short), { short });
-    const hold = { id: randomUUID(), performanceId: input.performanceId, createdAt: now, expiresAt: holdExpiry(now, deps.settings.holdMinutes) };
-    await tx.holds.create(
-      hold,
-      request.value.map((l) => {
-        const type = types.find((t) => t.id === l.ticketTypeId)!;
-        return { ...l, unitPrice: money(type.priceMinor, type.currency), taxRateBp: type.taxRateBp, taxInclusive: type.taxInclusive };
-      }),
-    );
-    // The hold id opens the basket, so it stays out of the logs.
-    deps.log.info({ performanceId: hold.performanceId }, 'hold placed');
-    return ok({ holdId: hold.id, expiresAt: hold.expiresAt });
+  const lines = request.value;
+  const types = await deps.store.inventory.ticketTypes(input.performanceId, lines.map((l) => l.ticketTypeId));
+  if (types.length !== lines.length) return fail('invalid_input', 'One of the chosen ticket types is not sold for this performance.');
+  const rules = checkSaleRules(lines, types, now);
+  if (!rules.ok) return rules;
+  const takes = quotaTakes(lines, new Map(types.map((t) => [t.id, t.quotaIds])));
+  const items = lines.map((l) => {
+    const type = types.find((t) => t.id === l.ticketTypeId)!;
+    return { ...l, unitPrice: money(type.priceMinor, type.currency), taxRateBp: type.taxRateBp, taxInclusive: type.taxInclusive };
   });
+
+  const attempt = () => {
+    const hold = { id: randomUUID(), performanceId: input.performanceId, createdAt: now, expiresAt: holdExpiry(now, deps.settings.holdMinutes) };
+    return transact(deps.store, async (tx) => {
+      // Step 1: the places, from every quota.
+      const { short } = await tx.inventory.reserveHold(hold, items, takes);
+      if (short.length > 0) return fail('sold_out', '', { short });
+      // Step 2 (seat claims of reserved seating) belongs here, inside the same transaction.
+      return ok({ holdId: hold.id, expiresAt: hold.expiresAt });
+    });
+  };
+  let placed = await attempt();
+  if (!placed.ok && placed.code === 'sold_out' && (await sweepExpiredHolds(deps, input.performanceId)) > 0) placed = await attempt();
+  if (!placed.ok) {
+    if (placed.code !== 'sold_out') return placed;
+    const short = shortTypes(types, lines, (placed.details?.short ?? []) as QuotaCount[]);
+    return fail('sold_out', shortMessage(short), { short });
+  }
+  // The hold id opens the basket, so it stays out of the logs.
+  deps.log.info({ performanceId: input.performanceId }, 'hold placed');
+  return placed;
+}
+
+/** The requested types that a short quota limits, with what is left of each. */
+function shortTypes(types: readonly TicketTypeRow[], lines: readonly RequestedLine[], short: readonly QuotaCount[]) {
+  const free = new Map(short.map((q) => [q.quotaId, q.capacity - q.sold - q.held]));
+  return lines
+    .map((l) => types.find((t) => t.id === l.ticketTypeId)!)
+    .filter((t) => t.quotaIds.some((q) => free.has(q)))
+    .map((t) => ({ ticketTypeId: t.id, name: t.name, available: typeAvailability(t.quotaIds.filter((q) => free.has(q)), free) }));
 }
 
 function shortMessage(short: { name: string; available: number }[]): string {
+  if (short.length === 0) return 'These tickets are sold out.';
   return short
     .map((s) => (s.available === 0 ? `${s.name} is sold out.` : `Only ${s.available} ${s.name} ${s.available === 1 ? 'ticket is' : 'tickets are'} left.`))
     .join(' ');
+}
+
+/**
+ * Ends every hold whose time is up and gives its places back, each exactly once (the hold's move out
+ * of 'active' and its counters are one transaction). Run on a timer by main.ts, and by placeHold when
+ * a quota looks full. Returns how many holds it ended.
+ */
+export async function sweepExpiredHolds(deps: AppDeps, performanceId?: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const now = deps.clock.now();
+    const ended = await deps.store.transaction((tx) => tx.inventory.expireHolds(now, SWEEP_BATCH, performanceId));
+    total += ended;
+    if (ended < SWEEP_BATCH) break;
+  }
+  if (total > 0) deps.log.info({ holds: total, performanceId }, 'expired holds released');
+  return total;
 }
 
 export interface CheckoutView {

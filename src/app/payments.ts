@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
-import { available, isHoldLive } from '../domain/hold.ts';
+import { quotaTakes } from '../domain/hold.ts';
 import { type Money, money } from '../domain/money.ts';
 import { transitionOrder } from '../domain/order.ts';
 import { canTransitionPayment, refundStatus } from '../domain/payment.ts';
@@ -129,32 +129,26 @@ async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, paymen
   const hold = (await tx.holds.get(order.holdId))!;
   const lines = await tx.orders.lines(order.id);
   const performance = await tx.catalog.performanceContext(order.performanceId);
-  // Lock the ticket types before looking at the clock: a hold that expires while we wait for the
-  // lock must not be taken for live, or a buyer who took its places meanwhile would be oversold.
-  const ids = lines.map((l) => l.ticketTypeId).sort();
-  const types = await tx.inventory.lockTicketTypes(order.performanceId, ids);
-  const lockedNow = deps.clock.now();
-  const cancelled = performance?.cancelledAt != null;
-  if (cancelled || !isHoldLive(hold, lockedNow)) {
-    const usage = await tx.inventory.usage(ids, lockedNow);
-    const fits = !cancelled && lines.every((l) => {
-      const t = types.find((x) => x.id === l.ticketTypeId)!;
-      const u = usage.get(l.ticketTypeId)!;
-      return l.quantity <= available(t.capacity, u.sold, u.held);
-    });
-    if (!fits) {
-      const next = transitionOrder(order.status, 'expired');
-      if (next.ok) await tx.orders.setStatus(order.id, next.value);
-      if (hold.status === 'active') await tx.holds.setStatus(hold.id, 'released');
-      await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'payment_refunded', createdAt: now });
-      deps.log.warn({ orderId: order.id, paymentId: payment.id }, 'late payment: places gone, refunding');
-      return false;
-    }
+  const refuse = async () => {
+    const next = transitionOrder(order.status, 'expired');
+    if (next.ok) await tx.orders.setStatus(order.id, next.value);
+    await tx.inventory.endHold(hold.id, 'released');
+    await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'payment_refunded', createdAt: now });
+    deps.log.warn({ orderId: order.id, paymentId: payment.id }, 'late payment: places gone, refunding');
+    return false;
+  };
+  if (performance?.cancelledAt != null) return refuse();
+  // An active hold still has its places on the quota counters (even past its expiry, until the sweeper
+  // ends it), so they become tickets. A hold already ended gave them back: they must still be free.
+  if (!(await tx.inventory.endHold(hold.id, 'converted'))) {
+    const { quotas, quotasOf } = await tx.inventory.lockQuotasOf(lines.map((l) => l.ticketTypeId));
+    const free = new Map(quotas.map((q) => [q.quotaId, q.capacity - q.sold - q.held]));
+    if (!quotaTakes(lines, quotasOf).every((t) => t.quantity <= (free.get(t.quotaId) ?? 0))) return refuse();
+    await tx.holds.markConverted(hold.id);
   }
   const next = transitionOrder(order.status, 'paid');
   if (!next.ok) return false;
   await tx.orders.setStatus(order.id, next.value, now);
-  await tx.holds.setStatus(hold.id, 'converted');
   await tx.tickets.createMany(
     lines.flatMap((l) =>
       Array.from({ length: l.quantity }, () => ({

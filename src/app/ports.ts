@@ -16,7 +16,10 @@ export interface Clock {
 
 export interface VenueView { id: string; name: string; address: string; timeZone: string }
 export interface TicketTypeView {
-  id: string; name: string; price: Money; capacity: number; sold: number; held: number; available: number;
+  id: string; name: string; price: Money;
+  /** What a buyer can hold now: the least room left in any of the type's quotas. */
+  available: number;
+  salesOpensAt: Date | null; salesClosesAt: Date | null; minPerOrder: number; maxPerOrder: number;
 }
 export interface PerformanceView {
   id: string; number: number; startsAt: Date; venue: VenueView; ticketTypes: TicketTypeView[];
@@ -36,13 +39,25 @@ export interface PerformanceContext {
 }
 export interface HoldLine { ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }
 export interface Hold {
-  id: string; performanceId: string; status: 'active' | 'converted' | 'released';
+  id: string; performanceId: string; status: 'active' | 'converted' | 'released' | 'expired';
   createdAt: Date; expiresAt: Date; lines: HoldLine[];
 }
 export interface TicketTypeRow {
-  id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; taxRateBp: number; taxInclusive: boolean;
+  id: string; performanceId: string; name: string; priceMinor: number; currency: string; taxRateBp: number; taxInclusive: boolean;
+  salesOpensAt: Date | null; salesClosesAt: Date | null; minPerOrder: number; maxPerOrder: number;
+  /** The quotas this type draws on; a hold of it takes a place from each. */
+  quotaIds: string[];
 }
-export interface Usage { sold: number; held: number }
+/** One quota's counters: capacity − sold − held is what is left. */
+export interface QuotaCount { quotaId: string; name: string; capacity: number; sold: number; held: number }
+/** One quota checked against the rows (inventoryAudit): counters, and the same numbers counted from rows. */
+export interface QuotaAudit extends QuotaCount {
+  available: number;
+  /** Valid tickets of the types drawing on it; places of active holds (expired or not, until swept); of live ones. */
+  soldFromRows: number; heldFromRows: number; liveHeldFromRows: number;
+}
+export interface NewHold { id: string; performanceId: string; createdAt: Date; expiresAt: Date }
+export interface NewHoldItem { ticketTypeId: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }
 
 export interface OrderRecord {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: OrderStatus;
@@ -87,16 +102,40 @@ export interface CatalogRepo {
   ordersOfPerformance(performanceId: string): Promise<OrderRecord[]>;
 }
 
+/**
+ * Places on quotas (ADR 0010). Every counter change happens in the statement or transaction that
+ * changes the row justifying it: a hold's insert or its leaving 'active', a ticket's insert or void.
+ */
 export interface InventoryRepo {
-  /** Locks the ticket types (FOR UPDATE, in id order) so no two holds decide on the same places at once. */
-  lockTicketTypes(performanceId: string, ticketTypeIds: readonly string[]): Promise<TicketTypeRow[]>;
-  usage(ticketTypeIds: readonly string[], now: Date): Promise<Map<string, Usage>>;
+  /** The performance's ticket types among `ids`, with their sales rules and quotas. */
+  ticketTypes(performanceId: string, ids: readonly string[]): Promise<TicketTypeRow[]>;
+  /**
+   * THE hold: takes `takes` from the quotas' counters only where each has room, and records the hold.
+   * Returns the quotas that had no room (then nothing was recorded, and the caller's transaction
+   * must roll back what was taken), with their counters.
+   */
+  reserveHold(hold: NewHold, items: readonly NewHoldItem[], takes: readonly { quotaId: string; quantity: number }[]): Promise<{ short: QuotaCount[] }>;
+  /** Moves an active hold to `status` and gives its places back, exactly once; false if it was not active. */
+  endHold(holdId: string, status: 'released' | 'expired' | 'converted'): Promise<boolean>;
+  /** Releases (as 'expired') up to `limit` active holds whose expiry has passed, skipping any another transaction has locked. */
+  expireHolds(now: Date, limit: number, performanceId?: string): Promise<number>;
+  /** Releases every active hold of the performance (it was cancelled). */
+  releasePerformanceHolds(performanceId: string): Promise<number>;
+  /** Locks (in id order) and reads the counters of the quotas these ticket types draw on. */
+  lockQuotasOf(ticketTypeIds: readonly string[]): Promise<{ quotas: QuotaCount[]; quotasOf: Map<string, string[]> }>;
+  /**
+   * The quotas of the given ticket types (no lock), for showing availability: `held` counts live holds
+   * only, as placeHold ends expired ones before it says "sold out".
+   */
+  quotaCounts(ticketTypeIds: readonly string[], now: Date): Promise<{ quotas: QuotaCount[]; quotasOf: Map<string, string[]> }>;
+  /** Every quota of the performance, its counters and the same numbers from the rows. */
+  audit(performanceId: string, now: Date): Promise<QuotaAudit[]>;
 }
 
 export interface HoldRepo {
-  create(hold: { id: string; performanceId: string; createdAt: Date; expiresAt: Date }, items: { ticketTypeId: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }[]): Promise<void>;
   get(id: string): Promise<Hold | null>;
-  setStatus(id: string, status: Hold['status']): Promise<void>;
+  /** Marks an ended hold (released or expired, so holding nothing) as converted: a late payment bought its places anew. */
+  markConverted(id: string): Promise<void>;
 }
 
 export interface NewOrder {
@@ -140,8 +179,9 @@ export interface PaymentRepo {
 }
 
 export interface TicketRepo {
+  /** Issues tickets; each one counts as sold on every quota its type draws on (the caller has checked the room). */
   createMany(tickets: { id: string; orderId: string; performanceId: string; ticketTypeId: string; attendeeName: string; createdAt: Date }[]): Promise<void>;
-  /** Voids the order's valid tickets (all, or those listed); returns the ids it voided. */
+  /** Voids the order's valid tickets (all, or those listed), giving their places back; returns the ids it voided. */
   voidTickets(orderId: string, ticketIds: readonly string[] | null): Promise<string[]>;
   byOrder(orderId: string): Promise<TicketRecord[]>;
   forDoor(ticketId: string): Promise<TicketForDoor | null>;
@@ -339,11 +379,13 @@ export interface Repos {
 
 /** Valid tickets sold on one local day (YYYY-MM-DD in the dashboard's time zone). */
 export interface SalesDay { day: string; tickets: number }
-/** One ticket type of one performance against its capacity; held = live holds at `now`. */
+/** One ticket type of one performance; sold = its valid tickets, held = its places in live holds at `now`. */
 export interface TicketTypeSales {
   performanceId: string; eventTitle: string; startsAt: Date; timeZone: string; cancelledAt: Date | null;
-  ticketTypeId: string; ticketTypeName: string; capacity: number; sold: number; held: number;
+  ticketTypeId: string; ticketTypeName: string; sold: number; held: number; quotaIds: string[];
 }
+/** One quota, counted from the rows: valid tickets and live holds (at `now`) of the types drawing on it. */
+export interface QuotaSales { quotaId: string; performanceId: string; name: string; capacity: number; sold: number; held: number }
 /** Check-ins of one performance: valid tickets, and how many of them have been scanned in. */
 export interface CheckInProgress { performanceId: string; eventTitle: string; startsAt: Date; timeZone: string; valid: number; checkedIn: number }
 export interface SalesRepo {
@@ -354,6 +396,7 @@ export interface SalesRepo {
   /** Valid tickets issued since `since`, per local day in `timeZone`; days without sales are absent. */
   ticketsPerDay(producerId: string, timeZone: string, since: Date): Promise<SalesDay[]>;
   ticketTypes(producerId: string, now: Date): Promise<TicketTypeSales[]>;
+  quotas(producerId: string, now: Date): Promise<QuotaSales[]>;
   checkIns(producerId: string): Promise<CheckInProgress[]>;
 }
 

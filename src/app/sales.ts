@@ -1,7 +1,8 @@
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { may } from '../domain/policy.ts';
 import type { AppDeps } from './deps.ts';
-import type { CheckInProgress, SalesDay, SessionUser, TicketTypeSales } from './ports.ts';
+import { typeAvailability } from '../domain/hold.ts';
+import type { CheckInProgress, QuotaSales, SalesDay, SessionUser, TicketTypeSales } from './ports.ts';
 
 /** How many days the sales-over-time chart shows at most, today included. */
 export const SALES_WINDOW_DAYS = 30;
@@ -40,26 +41,41 @@ export function fillDays(from: string, to: string, counts: readonly SalesDay[]):
   return days;
 }
 
-function byPerformance(rows: readonly TicketTypeSales[]): PerformanceSales[] {
-  const out = new Map<string, PerformanceSales>();
+/**
+ * Each ticket type against its quotas: capacity is its smallest quota, available the least room left in
+ * any of them (what a buyer could hold once expired holds are swept). A performance's totals count each
+ * type's largest quota once, so places shared by several types (a hall of 500) are not counted twice.
+ */
+function byPerformance(rows: readonly TicketTypeSales[], quotas: readonly QuotaSales[]): PerformanceSales[] {
+  const quota = new Map(quotas.map((q) => [q.quotaId, q]));
+  // Sold can exceed capacity if a producer lowered it after selling; available never goes below 0.
+  const free = new Map(quotas.map((q) => [q.quotaId, Math.max(0, q.capacity - q.sold - q.held)]));
+  const out = new Map<string, PerformanceSales & { outer: Set<string> }>();
   for (const r of rows) {
     let p = out.get(r.performanceId);
     if (!p) {
       p = {
         performanceId: r.performanceId, eventTitle: r.eventTitle, startsAt: r.startsAt, timeZone: r.timeZone, cancelled: r.cancelledAt !== null,
-        ticketTypes: [], capacity: 0, sold: 0, held: 0, available: 0,
+        ticketTypes: [], capacity: 0, sold: 0, held: 0, available: 0, outer: new Set(),
       };
       out.set(r.performanceId, p);
     }
-    // Sold can exceed capacity if a producer lowered it after selling; available never goes below 0.
-    const available = Math.max(0, r.capacity - r.sold - r.held);
-    p.ticketTypes.push({ ticketTypeId: r.ticketTypeId, name: r.ticketTypeName, capacity: r.capacity, sold: r.sold, held: r.held, available });
-    p.capacity += r.capacity;
+    const own = r.quotaIds.map((id) => quota.get(id)!).filter(Boolean);
+    const capacity = own.length ? Math.min(...own.map((q) => q.capacity)) : 0;
+    const available = typeAvailability(r.quotaIds, free);
+    p.ticketTypes.push({ ticketTypeId: r.ticketTypeId, name: r.ticketTypeName, capacity, sold: r.sold, held: r.held, available });
     p.sold += r.sold;
     p.held += r.held;
-    p.available += available;
+    const largest = own.reduce<QuotaSales | null>((a, q) => (a && a.capacity >= q.capacity ? a : q), null);
+    if (largest) p.outer.add(largest.quotaId);
   }
-  return [...out.values()];
+  return [...out.values()].map(({ outer, ...p }) => {
+    for (const id of outer) {
+      p.capacity += quota.get(id)!.capacity;
+      p.available += free.get(id)!;
+    }
+    return p;
+  });
 }
 
 /**
@@ -86,7 +102,7 @@ export async function salesOverview(deps: AppDeps, user: SessionUser): Promise<R
     const counts = (await store.sales.ticketsPerDay(user.producerId, timeZone, since)).filter((c) => c.day >= from && c.day <= today);
     perDay = fillDays(from, today, counts);
   }
-  const performances = byPerformance(await store.sales.ticketTypes(user.producerId, now));
+  const performances = byPerformance(await store.sales.ticketTypes(user.producerId, now), await store.sales.quotas(user.producerId, now));
   const checkIns = await store.sales.checkIns(user.producerId);
   return ok({ timeZone, perDay, performances, checkIns });
 }

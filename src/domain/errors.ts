@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'hold_expired'
   | 'hold_used'
   | 'sales_closed'
+  | 'not_on_sale'
+  | 'sales_ended'
   | 'payment_declined'
   | 'bad_signature'
   | 'illegal_transition'

@@ -11,6 +11,8 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   hold_expired: 410,
   hold_used: 409,
   sales_closed: 409,
+  not_on_sale: 409,
+  sales_ended: 409,
   payment_declined: 402,
   bad_signature: 400,
   illegal_transition: 409,

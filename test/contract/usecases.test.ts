@@ -293,11 +293,14 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     const p = await producerWithEvent(box);
     const id = '00000000-0000-4000-8000-000000000001';
     const result = await transact(box.deps.store, async (tx) => {
-      await tx.holds.create({ id, performanceId: p.performance.id, createdAt: box.clock.now(), expiresAt: box.clock.now() }, [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1, unitPrice: money(2500, 'GBP'), taxRateBp: 0, taxInclusive: true }]);
+      const ticketTypeId = p.performance.ticketTypeIds[0]!;
+      const taken = await tx.inventory.reserveHold({ id, performanceId: p.performance.id, createdAt: box.clock.now(), expiresAt: box.clock.now() }, [{ ticketTypeId, quantity: 1, unitPrice: money(2500, 'GBP'), taxRateBp: 0, taxInclusive: true }], [{ quotaId: ticketTypeId, quantity: 1 }]);
+      expect(taken.short).toEqual([]);
       return fail('conflict', 'changed my mind');
     });
     expect(result).toMatchObject({ ok: false, code: 'conflict' });
     expect(await box.deps.store.holds.get(id)).toBeNull();
+    expect((await box.deps.store.inventory.audit(p.performance.id, box.clock.now())).find((q) => q.quotaId === p.performance.ticketTypeIds[0])).toMatchObject({ held: 0, heldFromRows: 0 });
     expect(await transact(box.deps.store, async () => ok(1))).toEqual({ ok: true, value: 1 });
   });
 

@@ -18,11 +18,16 @@ export interface EventsTable {
 }
 export interface PerformancesTable { id: string; number: Generated<number>; eventId: string; venueId: string; startsAt: Timestamp; cancelledAt: Generated<Date | null> }
 export interface TicketTypesTable {
-  id: string; performanceId: string; name: string; priceMinor: number; currency: string; capacity: number; sort: number;
+  id: string; performanceId: string; name: string; priceMinor: number; currency: string; sort: number;
   taxRateBp: Generated<number>; taxInclusive: Generated<boolean>;
   salesOpensAt: Generated<Date | null>; salesClosesAt: Generated<Date | null>; minPerOrder: Generated<number>; maxPerOrder: Generated<number>;
 }
-export interface QuotasTable { id: string; performanceId: string; name: string; capacity: number; createdAt: Generated<Date> }
+export interface QuotasTable {
+  id: string; performanceId: string; name: string; capacity: number; createdAt: Generated<Date>;
+  /** Counters kept with the rows that justify them (migration 013, ADR 0010). */
+  sold: Generated<number>; held: Generated<number>;
+}
+export interface HoldQuotasTable { holdId: string; quotaId: string; quantity: number }
 export interface TicketTypeQuotasTable { ticketTypeId: string; quotaId: string }
 export interface HoldsTable { id: string; performanceId: string; status: string; createdAt: Timestamp; expiresAt: Timestamp }
 export interface HoldItemsTable {
@@ -105,6 +110,7 @@ export interface Database {
   ticketTypes: TicketTypesTable;
   quotas: QuotasTable;
   ticketTypeQuotas: TicketTypeQuotasTable;
+  holdQuotas: HoldQuotasTable;
   holds: HoldsTable;
   holdItems: HoldItemsTable;
   orders: OrdersTable;

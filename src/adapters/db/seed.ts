@@ -4,8 +4,16 @@ import type { Db } from './connect.ts';
 
 /** Creating producers and events directly, for the demo and for tests, until the producer workspace (issue 6) does it. */
 
-export interface NewTicketType { name: string; priceMinor: number; currency: string; capacity: number; taxRateBp?: number; taxInclusive?: boolean }
-export interface NewPerformance { startsAt: Date; ticketTypes: NewTicketType[] }
+export interface NewTicketType {
+  name: string; priceMinor: number; currency: string; taxRateBp?: number; taxInclusive?: boolean;
+  /** Shorthand for the type's own quota of this many places (a quota with the type's id and name). */
+  capacity?: number;
+  /** Names of the performance's shared quotas (`NewPerformance.quotas`) the type also draws on. */
+  quotas?: string[];
+  salesOpensAt?: Date | null; salesClosesAt?: Date | null; minPerOrder?: number; maxPerOrder?: number;
+}
+/** `quotas`: places shared by several ticket types, e.g. the hall's 500 for Adult, Student and Companion. */
+export interface NewPerformance { startsAt: Date; ticketTypes: NewTicketType[]; quotas?: { name: string; capacity: number }[] }
 export interface NewEvent {
   slug: string; title: string; description?: string; isDemo?: boolean; venue: { name: string; address?: string; timeZone: string }; performances: NewPerformance[];
   fees?: { perTicketMinor?: number; perOrderMinor?: number; taxRateBp?: number };
@@ -35,7 +43,7 @@ export async function createProducer(
   return { producerId, userId };
 }
 
-export interface CreatedEvent { eventId: string; performances: { id: string; ticketTypeIds: string[] }[] }
+export interface CreatedEvent { eventId: string; performances: { id: string; ticketTypeIds: string[]; quotaIds: Record<string, string> }[] }
 
 export async function createEvent(db: Db, producerId: string, e: NewEvent, now: Date): Promise<CreatedEvent> {
   return db.transaction().execute(async (tx) => {
@@ -53,16 +61,30 @@ export async function createEvent(db: Db, producerId: string, e: NewEvent, now: 
     for (const p of e.performances) {
       const performanceId = randomUUID();
       await tx.insertInto('performances').values({ id: performanceId, eventId, venueId, startsAt: p.startsAt }).execute();
+      const quotaIds: Record<string, string> = {};
+      for (const q of p.quotas ?? []) {
+        quotaIds[q.name] = randomUUID();
+        await tx.insertInto('quotas').values({ id: quotaIds[q.name]!, performanceId, name: q.name, capacity: q.capacity }).execute();
+      }
       const ticketTypeIds: string[] = [];
       for (const [sort, t] of p.ticketTypes.entries()) {
         const id = randomUUID();
         ticketTypeIds.push(id);
-        await tx.insertInto('ticketTypes').values({ id, performanceId, sort, ...t }).execute();
-        // A ticket type's own limit is a quota with the same id (migration 012).
-        await tx.insertInto('quotas').values({ id, performanceId, name: t.name, capacity: t.capacity }).execute();
-        await tx.insertInto('ticketTypeQuotas').values({ ticketTypeId: id, quotaId: id }).execute();
+        const { capacity, quotas, ...type } = t;
+        if (capacity === undefined && !quotas?.length) throw new Error(`ticket type ${t.name} draws on no quota: give it a capacity or quotas`);
+        await tx.insertInto('ticketTypes').values({ id, performanceId, sort, ...type }).execute();
+        if (capacity !== undefined) {
+          // A ticket type's own limit is a quota with the same id (migration 012).
+          await tx.insertInto('quotas').values({ id, performanceId, name: t.name, capacity }).execute();
+          await tx.insertInto('ticketTypeQuotas').values({ ticketTypeId: id, quotaId: id }).execute();
+        }
+        for (const name of quotas ?? []) {
+          const quotaId = quotaIds[name];
+          if (!quotaId) throw new Error(`ticket type ${t.name} draws on an unknown quota ${name}`);
+          await tx.insertInto('ticketTypeQuotas').values({ ticketTypeId: id, quotaId }).execute();
+        }
       }
-      performances.push({ id: performanceId, ticketTypeIds });
+      performances.push({ id: performanceId, ticketTypeIds, quotaIds });
     }
     return { eventId, performances };
   });

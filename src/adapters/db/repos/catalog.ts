@@ -1,9 +1,9 @@
 
 import type { CatalogRepo, EventDetail, EventSummary, PerformanceContext, PerformanceView } from '../../../app/ports.ts';
-import { available } from '../../../domain/hold.ts';
+import { typeAvailability } from '../../../domain/hold.ts';
 import { money } from '../../../domain/money.ts';
 import type { Db } from '../connect.ts';
-import { usageOf } from './inventory.ts';
+import { inventoryRepo, releasePerformanceHolds } from './inventory.ts';
 import { orderRecord } from './orders.ts';
 
 export function catalogRepo(db: Db): CatalogRepo {
@@ -62,7 +62,8 @@ export function catalogRepo(db: Db): CatalogRepo {
             .orderBy('name')
             .execute()
         : [];
-      const usage = await usageOf(db, types.map((t) => t.id), now);
+      const { quotas, quotasOf } = await inventoryRepo(db).quotaCounts(types.map((t) => t.id), now);
+      const free = new Map(quotas.map((q) => [q.quotaId, q.capacity - q.sold - q.held]));
       const performances: PerformanceView[] = perfRows.map((p) => ({
         id: p.id,
         number: p.number,
@@ -70,13 +71,10 @@ export function catalogRepo(db: Db): CatalogRepo {
         venue: { id: p.venueId, name: p.venueName, address: p.address, timeZone: p.timeZone },
         ticketTypes: types
           .filter((t) => t.performanceId === p.id)
-          .map((t) => {
-            const u = usage.get(t.id) ?? { sold: 0, held: 0 };
-            return {
-              id: t.id, name: t.name, price: money(t.priceMinor, t.currency), capacity: t.capacity,
-              sold: u.sold, held: u.held, available: available(t.capacity, u.sold, u.held),
-            };
-          }),
+          .map((t) => ({
+            id: t.id, name: t.name, price: money(t.priceMinor, t.currency), available: typeAvailability(quotasOf.get(t.id) ?? [], free),
+            salesOpensAt: t.salesOpensAt ?? null, salesClosesAt: t.salesClosesAt ?? null, minPerOrder: t.minPerOrder, maxPerOrder: t.maxPerOrder,
+          })),
       }));
       const detail: EventDetail = { ...event, performances };
       return detail;
@@ -114,7 +112,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         .returning('id')
         .executeTakeFirst();
       if (!done) return false;
-      await db.updateTable('holds').set({ status: 'released' }).where('performanceId', '=', performanceId).where('status', '=', 'active').execute();
+      await releasePerformanceHolds(db, performanceId);
       return true;
     },
 

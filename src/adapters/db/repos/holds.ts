@@ -4,13 +4,6 @@ import type { Db } from '../connect.ts';
 
 export function holdRepo(db: Db): HoldRepo {
   return {
-    async create(hold, items) {
-      await db.insertInto('holds').values({ ...hold, status: 'active' }).execute();
-      await db
-        .insertInto('holdItems')
-        .values(items.map((i) => ({ holdId: hold.id, ticketTypeId: i.ticketTypeId, quantity: i.quantity, unitPriceMinor: i.unitPrice.amount, currency: i.unitPrice.currency, taxRateBp: i.taxRateBp, taxInclusive: i.taxInclusive })))
-        .execute();
-    },
     async get(id) {
       const h = await db.selectFrom('holds').where('id', '=', id).selectAll().executeTakeFirst();
       if (!h) return null;
@@ -28,8 +21,8 @@ export function holdRepo(db: Db): HoldRepo {
       };
       return hold;
     },
-    async setStatus(id, status) {
-      await db.updateTable('holds').set({ status }).where('id', '=', id).execute();
+    async markConverted(id) {
+      await db.updateTable('holds').set({ status: 'converted' }).where('id', '=', id).where('status', 'in', ['released', 'expired']).execute();
     },
   };
 }

@@ -1,49 +1,178 @@
 import { sql } from 'kysely';
-import type { InventoryRepo, Usage } from '../../../app/ports.ts';
+import type { InventoryRepo, QuotaAudit, QuotaCount, TicketTypeRow } from '../../../app/ports.ts';
 import type { Db } from '../connect.ts';
 
 /**
- * Sold = valid tickets; held = items of holds that are active and not yet expired at `now`.
- * Expiry needs no sweeper for correctness: an expired hold simply stops counting.
+ * Places live on quotas as counters (ADR 0010): `held` is the places of active holds (expired ones
+ * too, until the sweeper ends them), `sold` the valid tickets. Each counter changes in the same
+ * transaction as the row that justifies it, and a check on `quotas` (sold + held ≤ capacity) makes an
+ * oversold quota impossible even if a caller got it wrong. Quotas are always locked in id order.
  */
-export async function usageOf(db: Db, ticketTypeIds: readonly string[], now: Date): Promise<Map<string, Usage>> {
-  const usage = new Map<string, Usage>();
-  if (ticketTypeIds.length === 0) return usage;
-  for (const id of ticketTypeIds) usage.set(id, { sold: 0, held: 0 });
-  const sold = await db
-    .selectFrom('tickets')
-    .where('ticketTypeId', 'in', ticketTypeIds)
-    .where('status', '=', 'valid')
-    .groupBy('ticketTypeId')
-    .select(['ticketTypeId', sql<number>`count(*)::int`.as('n')])
-    .execute();
-  for (const r of sold) usage.get(r.ticketTypeId)!.sold = r.n;
-  const held = await db
-    .selectFrom('holdItems as hi')
-    .innerJoin('holds as h', 'h.id', 'hi.holdId')
-    .where('hi.ticketTypeId', 'in', ticketTypeIds)
-    .where('h.status', '=', 'active')
-    .where('h.expiresAt', '>', now)
-    .groupBy('hi.ticketTypeId')
-    .select(['hi.ticketTypeId', sql<number>`sum(hi.quantity)::int`.as('n')])
-    .execute();
-  for (const r of held) usage.get(r.ticketTypeId)!.held = r.n;
-  return usage;
+
+/** Quota ids of each ticket type. */
+async function quotasOfTypes(db: Db, ticketTypeIds: readonly string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>(ticketTypeIds.map((id) => [id, []]));
+  if (ticketTypeIds.length === 0) return map;
+  const rows = await db.selectFrom('ticketTypeQuotas').where('ticketTypeId', 'in', ticketTypeIds).select(['ticketTypeId', 'quotaId']).orderBy('quotaId').execute();
+  for (const r of rows) map.get(r.ticketTypeId)?.push(r.quotaId);
+  return map;
+}
+
+async function countsOf(db: Db, quotaIds: readonly string[], lock: boolean): Promise<QuotaCount[]> {
+  if (quotaIds.length === 0) return [];
+  const q = db.selectFrom('quotas').where('id', 'in', quotaIds).select(['id as quotaId', 'name', 'capacity', 'sold', 'held']).orderBy('id');
+  return lock ? q.forUpdate().execute() : q.execute();
+}
+
+/**
+ * Gives back the places of holds that were active and have just left that state (the caller's UPDATE
+ * of `holds … where status = 'active' returning id` is what makes this happen once per hold).
+ */
+async function returnHeld(db: Db, holdIds: readonly string[]): Promise<void> {
+  if (holdIds.length === 0) return;
+  const back = await db
+    .selectFrom('holdQuotas').where('holdId', 'in', holdIds)
+    .groupBy('quotaId').select(['quotaId', sql<number>`sum(quantity)::int`.as('n')]).orderBy('quotaId').execute();
+  await addToCounters(db, 'held', back.map((b) => ({ quotaId: b.quotaId, delta: -b.n })));
+}
+
+/** Adds `delta` to one counter of each quota, locking them in id order first when there are several. */
+export async function addToCounters(db: Db, counter: 'sold' | 'held', deltas: readonly { quotaId: string; delta: number }[]): Promise<void> {
+  const changes = deltas.filter((d) => d.delta !== 0);
+  if (changes.length === 0) return;
+  if (changes.length > 1) await countsOf(db, changes.map((c) => c.quotaId), true);
+  const values = sql.join(changes.map((c) => sql`(${c.quotaId}::uuid, ${c.delta}::int)`));
+  const column = sql.ref(counter);
+  await sql`update quotas q set ${column} = q.${column} + d.delta from (values ${values}) as d(quota_id, delta) where q.id = d.quota_id`.execute(db);
+}
+
+/** Sold counters follow tickets: +1 (or −1) on every quota of each ticket's type. */
+export async function countTickets(db: Db, ticketTypeIds: readonly string[], sign: 1 | -1): Promise<void> {
+  if (ticketTypeIds.length === 0) return;
+  const perType = new Map<string, number>();
+  for (const id of ticketTypeIds) perType.set(id, (perType.get(id) ?? 0) + 1);
+  const quotasOf = await quotasOfTypes(db, [...perType.keys()]);
+  const perQuota = new Map<string, number>();
+  for (const [typeId, n] of perType) for (const q of quotasOf.get(typeId) ?? []) perQuota.set(q, (perQuota.get(q) ?? 0) + n * sign);
+  await addToCounters(db, 'sold', [...perQuota].sort(([a], [b]) => (a < b ? -1 : 1)).map(([quotaId, delta]) => ({ quotaId, delta })));
+}
+
+export async function releasePerformanceHolds(db: Db, performanceId: string): Promise<number> {
+  const ids = (await db.updateTable('holds').set({ status: 'released' }).where('performanceId', '=', performanceId).where('status', '=', 'active').returning('id').execute()).map((r) => r.id);
+  await returnHeld(db, ids);
+  return ids.length;
 }
 
 export function inventoryRepo(db: Db): InventoryRepo {
   return {
-    async lockTicketTypes(performanceId, ticketTypeIds) {
-      if (ticketTypeIds.length === 0) return [];
-      return db
+    async ticketTypes(performanceId, ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
         .selectFrom('ticketTypes')
         .where('performanceId', '=', performanceId)
-        .where('id', 'in', ticketTypeIds)
-        .select(['id', 'performanceId', 'name', 'priceMinor', 'currency', 'capacity', 'taxRateBp', 'taxInclusive'])
+        .where('id', 'in', ids)
+        .select(['id', 'performanceId', 'name', 'priceMinor', 'currency', 'taxRateBp', 'taxInclusive', 'salesOpensAt', 'salesClosesAt', 'minPerOrder', 'maxPerOrder'])
         .orderBy('id')
-        .forUpdate()
         .execute();
+      const quotasOf = await quotasOfTypes(db, rows.map((r) => r.id));
+      return rows.map((r): TicketTypeRow => ({ ...r, salesOpensAt: r.salesOpensAt ?? null, salesClosesAt: r.salesClosesAt ?? null, quotaIds: quotasOf.get(r.id) ?? [] }));
     },
-    usage: (ids, now) => usageOf(db, ids, now),
+
+    /**
+     * One hold, the SQL that ADR 0010 measures (inside the caller's transaction): with several quotas,
+     * first lock them in id order; then ONE statement takes the places from every quota that has room
+     * (a conditional UPDATE of the counters) and, only if all of them had, records the hold, its items
+     * and what it took. A short quota leaves nothing recorded; the caller rolls back any partial take.
+     */
+    async reserveHold(hold, items, takes) {
+      if (takes.length > 1) await countsOf(db, takes.map((t) => t.quotaId), true);
+      const wanted = sql.join(takes.map((t) => sql`(${t.quotaId}::uuid, ${t.quantity}::int)`));
+      const itemRows = sql.join(items.map((i) => sql`(${i.ticketTypeId}::uuid, ${i.quantity}::int, ${i.unitPrice.amount}::int, ${i.unitPrice.currency}::text, ${i.taxRateBp}::int, ${i.taxInclusive}::boolean)`));
+      const result = await sql<{ id: string }>`
+        with t (quota_id, n) as (values ${wanted}),
+        taken as (
+          update quotas q set held = q.held + t.n from t
+          where q.id = t.quota_id and q.capacity - q.sold - q.held >= t.n
+          returning q.id
+        ),
+        h as (
+          insert into holds (id, performance_id, status, created_at, expires_at)
+          select ${hold.id}::uuid, ${hold.performanceId}::uuid, 'active', ${hold.createdAt}::timestamptz, ${hold.expiresAt}::timestamptz
+          where (select count(*) from taken) = ${takes.length}
+          returning id
+        ),
+        i as (
+          insert into hold_items (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive)
+          select h.id, v.* from h cross join (values ${itemRows}) as v (ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive)
+        ),
+        hq as (
+          insert into hold_quotas (hold_id, quota_id, quantity) select h.id, t.quota_id, t.n from h cross join t
+        )
+        select id from taken`.execute(db);
+      if (result.rows.length === takes.length) return { short: [] };
+      // Only on refusal: the quotas without room, with what they have left.
+      const got = new Set(result.rows.map((r) => r.id));
+      return { short: await countsOf(db, takes.filter((t) => !got.has(t.quotaId)).map((t) => t.quotaId), false) };
+    },
+
+    async endHold(holdId, status) {
+      const ended = await db.updateTable('holds').set({ status }).where('id', '=', holdId).where('status', '=', 'active').returning('id').executeTakeFirst();
+      if (!ended) return false;
+      await returnHeld(db, [holdId]);
+      return true;
+    },
+
+    async expireHolds(now, limit, performanceId) {
+      let due = db.selectFrom('holds').where('status', '=', 'active').where('expiresAt', '<=', now);
+      if (performanceId) due = due.where('performanceId', '=', performanceId);
+      const ids = (await due.select('id').orderBy('expiresAt').limit(limit).forUpdate().skipLocked().execute()).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await db.updateTable('holds').set({ status: 'expired' }).where('id', 'in', ids).execute();
+      await returnHeld(db, ids);
+      return ids.length;
+    },
+
+    releasePerformanceHolds: (performanceId) => releasePerformanceHolds(db, performanceId),
+
+    async lockQuotasOf(ticketTypeIds) {
+      const quotasOf = await quotasOfTypes(db, ticketTypeIds);
+      return { quotas: await countsOf(db, [...new Set([...quotasOf.values()].flat())], true), quotasOf };
+    },
+
+    async quotaCounts(ticketTypeIds, now) {
+      const quotasOf = await quotasOfTypes(db, ticketTypeIds);
+      const ids = [...new Set([...quotasOf.values()].flat())];
+      const quotas = await countsOf(db, ids, false);
+      if (ids.length === 0) return { quotas, quotasOf };
+      // Places of holds past their expiry that the sweeper has not ended yet (few, and indexed).
+      const expired = await db
+        .selectFrom('holdQuotas as hq').innerJoin('holds as h', 'h.id', 'hq.holdId')
+        .where('h.status', '=', 'active').where('h.expiresAt', '<=', now).where('hq.quotaId', 'in', ids)
+        .groupBy('hq.quotaId').select(['hq.quotaId', sql<number>`sum(hq.quantity)::int`.as('n')]).execute();
+      const gone = new Map(expired.map((e) => [e.quotaId, e.n]));
+      return { quotas: quotas.map((q) => ({ ...q, held: q.held - (gone.get(q.quotaId) ?? 0) })), quotasOf };
+    },
+
+    async audit(performanceId, now) {
+      const rows = await db
+        .selectFrom('quotas as q')
+        .where('q.performanceId', '=', performanceId)
+        .select([
+          'q.id as quotaId', 'q.name', 'q.capacity', 'q.sold', 'q.held',
+          (eb) => eb.selectFrom('tickets as t').innerJoin('ticketTypeQuotas as tq', 'tq.ticketTypeId', 't.ticketTypeId')
+            .whereRef('tq.quotaId', '=', 'q.id').where('t.status', '=', 'valid').select(sql<number>`count(*)::int`.as('n')).as('soldFromRows'),
+          (eb) => eb.selectFrom('holdQuotas as hq').innerJoin('holds as h', 'h.id', 'hq.holdId')
+            .whereRef('hq.quotaId', '=', 'q.id').where('h.status', '=', 'active').select(sql<number>`coalesce(sum(hq.quantity), 0)::int`.as('n')).as('heldFromRows'),
+          (eb) => eb.selectFrom('holdQuotas as hq').innerJoin('holds as h', 'h.id', 'hq.holdId')
+            .whereRef('hq.quotaId', '=', 'q.id').where('h.status', '=', 'active').where('h.expiresAt', '>', now)
+            .select(sql<number>`coalesce(sum(hq.quantity), 0)::int`.as('n')).as('liveHeldFromRows'),
+        ])
+        .orderBy('q.id')
+        .execute();
+      return rows.map((r): QuotaAudit => ({
+        quotaId: r.quotaId, name: r.name, capacity: r.capacity, sold: r.sold, held: r.held, available: r.capacity - r.sold - r.held,
+        soldFromRows: r.soldFromRows ?? 0, heldFromRows: r.heldFromRows ?? 0, liveHeldFromRows: r.liveHeldFromRows ?? 0,
+      }));
+    },
   };
 }

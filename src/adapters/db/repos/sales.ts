@@ -54,17 +54,37 @@ export function salesRepo(db: Db): SalesRepo {
         .where('e.producerId', '=', producerId)
         .select([
           'pf.id as performanceId', 'e.title as eventTitle', 'pf.startsAt', 'v.timeZone', 'pf.cancelledAt',
-          'tt.id as ticketTypeId', 'tt.name as ticketTypeName', 'tt.capacity',
+          'tt.id as ticketTypeId', 'tt.name as ticketTypeName',
           (eb) => eb.selectFrom('tickets as t').whereRef('t.ticketTypeId', '=', 'tt.id').where('t.status', '=', 'valid')
             .select(sql<number>`count(*)::int`.as('n')).as('sold'),
-          // The same rule as availability (inventory.ts): an active hold counts until it expires.
+          // Live holds: what stays held once the sweeper has ended the expired ones.
           (eb) => eb.selectFrom('holdItems as hi').innerJoin('holds as h', 'h.id', 'hi.holdId').whereRef('hi.ticketTypeId', '=', 'tt.id')
             .where('h.status', '=', 'active').where('h.expiresAt', '>', now)
             .select(sql<number>`coalesce(sum(hi.quantity), 0)::int`.as('n')).as('held'),
+          (eb) => eb.selectFrom('ticketTypeQuotas as tq').whereRef('tq.ticketTypeId', '=', 'tt.id')
+            .select(sql<string[]>`coalesce(array_agg(tq.quota_id::text order by tq.quota_id), '{}')`.as('q')).as('quotaIds'),
         ])
         .orderBy('pf.startsAt').orderBy('e.title').orderBy('pf.id').orderBy('tt.sort').orderBy('tt.name')
         .execute();
-      return rows.map((r) => ({ ...r, cancelledAt: r.cancelledAt ?? null, sold: r.sold ?? 0, held: r.held ?? 0 }));
+      return rows.map((r) => ({ ...r, cancelledAt: r.cancelledAt ?? null, sold: r.sold ?? 0, held: r.held ?? 0, quotaIds: r.quotaIds ?? [] }));
+    },
+    async quotas(producerId, now) {
+      const rows = await db
+        .selectFrom('quotas as q')
+        .innerJoin('performances as pf', 'pf.id', 'q.performanceId')
+        .innerJoin('events as e', 'e.id', 'pf.eventId')
+        .where('e.producerId', '=', producerId)
+        .select([
+          'q.id as quotaId', 'q.performanceId', 'q.name', 'q.capacity',
+          (eb) => eb.selectFrom('tickets as t').innerJoin('ticketTypeQuotas as tq', 'tq.ticketTypeId', 't.ticketTypeId')
+            .whereRef('tq.quotaId', '=', 'q.id').where('t.status', '=', 'valid').select(sql<number>`count(*)::int`.as('n')).as('sold'),
+          (eb) => eb.selectFrom('holdQuotas as hq').innerJoin('holds as h', 'h.id', 'hq.holdId')
+            .whereRef('hq.quotaId', '=', 'q.id').where('h.status', '=', 'active').where('h.expiresAt', '>', now)
+            .select(sql<number>`coalesce(sum(hq.quantity), 0)::int`.as('n')).as('held'),
+        ])
+        .orderBy('q.id')
+        .execute();
+      return rows.map((r) => ({ ...r, sold: r.sold ?? 0, held: r.held ?? 0 }));
     },
     async checkIns(producerId) {
       const rows = await db

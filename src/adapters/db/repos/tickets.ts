@@ -1,10 +1,13 @@
 import type { CheckInRepo, TicketRecord, TicketRepo } from '../../../app/ports.ts';
 import type { Db } from '../connect.ts';
+import { countTickets } from './inventory.ts';
 
 export function ticketRepo(db: Db): TicketRepo {
   return {
     async createMany(tickets) {
-      if (tickets.length) await db.insertInto('tickets').values(tickets.map((t) => ({ ...t, status: 'valid' }))).execute();
+      if (tickets.length === 0) return;
+      await db.insertInto('tickets').values(tickets.map((t) => ({ ...t, status: 'valid' }))).execute();
+      await countTickets(db, tickets.map((t) => t.ticketTypeId), 1);
     },
     async voidTickets(orderId, ticketIds) {
       let q = db.updateTable('tickets').set({ status: 'void' }).where('orderId', '=', orderId).where('status', '=', 'valid');
@@ -12,7 +15,9 @@ export function ticketRepo(db: Db): TicketRepo {
         if (ticketIds.length === 0) return [];
         q = q.where('id', 'in', ticketIds);
       }
-      return (await q.returning('id').execute()).map((r) => r.id);
+      const voided = await q.returning(['id', 'ticketTypeId']).execute();
+      await countTickets(db, voided.map((r) => r.ticketTypeId), -1);
+      return voided.map((r) => r.id);
     },
     async byOrder(orderId) {
       const rows = await db
