@@ -37,7 +37,7 @@ import { type AppProcess, startAppProcess } from '../test/support/appProcess.ts'
 import {
   buyerIp, checkOutOverHttp, keepAliveAgent, payOverHttp, placeHoldOverHttp, returnOverHttp, type Sale,
 } from '../test/support/httpBuyer.ts';
-import { HOLD_SCRIPT_DESIGN, holdScript } from './holdScript.ts';
+import { HOLD_SCRIPT_SOURCE, holdScript } from './holdScript.ts';
 
 const USAGE = `Usage: npm run bench:onsale -- [options]
 
@@ -167,11 +167,11 @@ function runPgbench(url: string, s: Sale): PgbenchResult {
     writeFileSync(script, holdScript());
     const args = [
       '-n', '-M', 'extended', '-c', String(C), '-j', String(Math.min(C, 2)), '-T', String(SECONDS),
-      '-f', script, '-D', `perf=${s.performanceId}`, '-D', `tt=${s.ticketTypeId}`, '-D', `qty=${PER_BUYER}`, '-D', `minutes=${HOLD_MINUTES}`,
+      '-f', script, '-D', `quota=${s.ticketTypeId}`, '-D', `performance=${s.performanceId}`, '-D', `type=${s.ticketTypeId}`, '-D', `qty=${PER_BUYER}`, '-D', `minutes=${HOLD_MINUTES}`,
       '-l', '--log-prefix', join(dir, 'log'), url,
     ];
     const r = spawnSync('pgbench', args, { encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
-    if (r.error) throw new Error(`pgbench did not run (${r.error.message}): install postgresql-client (Debian ships pgbench in it)`);
+    if (r.error) throw new Error(`pgbench did not run (${r.error.message}): install pgbench (Debian 12: apt-get install postgresql-contrib)`);
     if (r.status !== 0) throw new Error(`pgbench failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
     const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(r.stdout)?.[1]);
     const transactions = Number(/number of transactions actually processed: (\d+)/.exec(r.stdout)?.[1]);
@@ -311,7 +311,8 @@ async function pgliteHolds(): Promise<{ holds: number; seconds: number; p99: num
 
 /** From the rows, not from any counter: valid tickets of paid orders of the sale, and what else the sale left. */
 async function countSale(db: Db, s: Sale): Promise<{ sold: number; capacity: number; unpaidTickets: number; paidOrders: number; pendingOrders: number }> {
-  const capacity = (await db.selectFrom('ticketTypes').where('id', '=', s.ticketTypeId).select('capacity').executeTakeFirstOrThrow()).capacity;
+  // The sale's one ticket type draws on its own quota, which has the type's id (seed.ts).
+  const capacity = (await db.selectFrom('quotas').where('id', '=', s.ticketTypeId).select('capacity').executeTakeFirstOrThrow()).capacity;
   const r = await sql<{ sold: number; unpaid: number; paidOrders: number; pendingOrders: number }>`
     select
       (select count(*)::int from tickets t join orders o on o.id = t.order_id
@@ -350,7 +351,7 @@ async function main(): Promise<void> {
     if (warm.paid === 0) throw new Error(`warm-up sold nothing: ${warm.errors.slice(0, 3).join('; ')}`);
 
     const pgb = runPgbench(database.url, seeded.pgbench);
-    log(`pgbench, hold SQL (${HOLD_SCRIPT_DESIGN}), ${C} clients, ${SECONDS} s: ${fmt(pgb.tps)} tps, ${pgb.transactions} transactions, p50 ${fmt(pgb.p50)} ms, p99 ${fmt(pgb.p99)} ms${pgb.failed ? `, ${pgb.failed} failed` : ''}`);
+    log(`pgbench, hold SQL of ${HOLD_SCRIPT_SOURCE}, ${C} clients, ${SECONDS} s: ${fmt(pgb.tps)} tps, ${pgb.transactions} transactions, p50 ${fmt(pgb.p50)} ms, p99 ${fmt(pgb.p99)} ms${pgb.failed ? `, ${pgb.failed} failed` : ''}`);
 
     const rush = await holdRush(apps, agents, seeded.rush, 0);
     const holdsPerS = rush.holds / rush.seconds;
