@@ -27,6 +27,8 @@ export interface AppProcess {
  */
 export async function startAppProcess(opts: {
   databaseUrl: string; secretKey?: string; pool?: number; env?: Record<string, string>; startMs?: number;
+  /** Extra options for node, e.g. ['--cpu-prof'] to see where a process spends its time. */
+  nodeOptions?: string[];
 }): Promise<AppProcess> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
@@ -36,7 +38,7 @@ export async function startAppProcess(opts: {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'marquee-app-')),
     ...opts.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/appProcessMain.ts'), '--pool', String(opts.pool ?? 10)], {
+  const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), '--import', 'tsx', join(ROOT, 'test/support/appProcessMain.ts'), '--pool', String(opts.pool ?? 10)], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
