@@ -5,7 +5,6 @@ import { money } from '../domain/money.ts';
 import { type OrderPricing, priceOrder } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
 import type { Hold, OrderRecord, PerformanceContext, QuotaCount, TicketTypeRow } from './ports.ts';
-import { transact } from './transact.ts';
 
 export interface PlacedHold {
   holdId: string;
@@ -17,21 +16,22 @@ const SWEEP_BATCH = 500;
 
 /**
  * Keeps places for one buyer until the hold expires (ADR 0010). The sales rules are checked first;
- * then, in one transaction: (1) the places are taken from every quota the chosen types draw on, by a
- * conditional update of the quota counters that only succeeds where there is room, and the hold is
- * recorded (`inventory.reserveHold`, the one hold SQL); (2) any further claim on the same hold (seats)
- * goes here, after the quota step, failing with a Failure to roll all of it back.
- * If a quota is short, holds that have expired but are not yet swept are ended and it is tried once more.
+ * then the places are taken from every quota the chosen types draw on, only if all have room, and the
+ * hold is recorded, in one statement (`inventory.reserveHold`, the one hold SQL). If a quota is short,
+ * holds that have expired but are not yet swept are ended and it is tried once more.
  */
 export async function placeHold(
   deps: AppDeps,
-  input: { performanceId: string; lines: readonly RequestedLine[] },
+  input: { performanceId: string; lines: readonly RequestedLine[]; eventSlug?: string },
 ): Promise<Result<PlacedHold>> {
   const request = normaliseRequest(input.lines);
   if (!request.ok) return request;
   const now = deps.clock.now();
   const performance = await deps.store.catalog.performanceContext(input.performanceId);
   if (!performance) return fail('not_found', 'There is no such performance.');
+  if (input.eventSlug !== undefined && (performance.eventSlug !== input.eventSlug || !performance.published)) {
+    return fail('invalid_input', 'Choose a performance of this event.');
+  }
   if (performance.cancelledAt) return fail('sales_closed', 'This performance has been cancelled.');
   if (performance.startsAt <= now) return fail('sales_closed', 'Sales for this performance have closed.');
 
@@ -46,15 +46,15 @@ export async function placeHold(
     return { ...l, unitPrice: money(type.priceMinor, type.currency), taxRateBp: type.taxRateBp, taxInclusive: type.taxInclusive };
   });
 
-  const attempt = () => {
+  const attempt = async (): Promise<Result<PlacedHold>> => {
     const hold = { id: randomUUID(), performanceId: input.performanceId, createdAt: now, expiresAt: holdExpiry(now, deps.settings.holdMinutes) };
-    return transact(deps.store, async (tx) => {
-      // Step 1: the places, from every quota.
-      const { short } = await tx.inventory.reserveHold(hold, items, takes);
-      if (short.length > 0) return fail('sold_out', '', { short });
-      // Step 2 (seat claims of reserved seating) belongs here, inside the same transaction.
-      return ok({ holdId: hold.id, expiresAt: hold.expiresAt });
-    });
+    // Step 1, the places from every quota: one atomic statement, so no transaction is opened around it
+    // and the quota rows stay locked only while the database runs it (ADR 0010).
+    // A step 2 (seat claims of reserved seating) must be atomic with it: run both in one
+    // transact(deps.store, (tx) => …), step 1 as tx.inventory.reserveHold, then the claims, failing to roll back.
+    const { short } = await deps.store.inventory.reserveHold(hold, items, takes);
+    if (short.length > 0) return fail('sold_out', '', { short });
+    return ok({ holdId: hold.id, expiresAt: hold.expiresAt });
   };
   let placed = await attempt();
   if (!placed.ok && placed.code === 'sold_out' && (await sweepExpiredHolds(deps, input.performanceId)) > 0) placed = await attempt();

@@ -5,6 +5,7 @@ import type { FeePolicy, OrderPricing } from '../domain/pricing.ts';
 import type { Money } from '../domain/money.ts';
 import type { DisclosableOrder, DisclosureKind, DisclosureScope, DisclosureStatus } from '../domain/disclosure.ts';
 import type { FlagReason, RecentActivity } from '../domain/fraud.ts';
+import type { SaleState } from '../domain/hold.ts';
 
 /** Everything the use cases need from the outside world. Adapters implement these; use cases know nothing else. */
 
@@ -20,6 +21,8 @@ export interface TicketTypeView {
   /** What a buyer can hold now: the least room left in any of the type's quotas. */
   available: number;
   salesOpensAt: Date | null; salesClosesAt: Date | null; minPerOrder: number; maxPerOrder: number;
+  /** Whether it can be held now, by its sales window. */
+  saleState: SaleState;
 }
 export interface PerformanceView {
   id: string; number: number; startsAt: Date; venue: VenueView; ticketTypes: TicketTypeView[];
@@ -36,6 +39,8 @@ export interface EventDetail {
 export interface PerformanceContext {
   id: string; number: number; startsAt: Date; cancelledAt: Date | null; producerId: string; producerName: string;
   eventId: string; eventTitle: string; eventSlug: string; venue: VenueView; fees: FeePolicy;
+  /** Whether the event is on the storefront. */
+  published: boolean;
 }
 export interface HoldLine { ticketTypeId: string; ticketTypeName: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }
 export interface Hold {
@@ -110,9 +115,8 @@ export interface InventoryRepo {
   /** The performance's ticket types among `ids`, with their sales rules and quotas. */
   ticketTypes(performanceId: string, ids: readonly string[]): Promise<TicketTypeRow[]>;
   /**
-   * THE hold: takes `takes` from the quotas' counters only where each has room, and records the hold.
-   * Returns the quotas that had no room (then nothing was recorded, and the caller's transaction
-   * must roll back what was taken), with their counters.
+   * THE hold, one atomic statement: takes `takes` from the quotas' counters only if every one has room,
+   * and then records the hold. Returns the quotas that had no room (then nothing changed), with their counters.
    */
   reserveHold(hold: NewHold, items: readonly NewHoldItem[], takes: readonly { quotaId: string; quantity: number }[]): Promise<{ short: QuotaCount[] }>;
   /** Moves an active hold to `status` and gives its places back, exactly once; false if it was not active. */

@@ -65,17 +65,16 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   });
 
   app.post<{ Params: { slug: string } }>('/events/:slug/hold', async (req, reply) => {
-    const event = await eventPage(deps, req.params.slug);
-    if (!event.ok) return failurePage(reply, event);
-    const again = (status: number, errors: string[]) => html(reply, <EventPage event={event.value} errors={errors} viewer={null} />, status);
+    // The event page is read only to answer a refusal: a hold's own reads are few (ADR 0010).
+    const again = async (status: number, errors: string[]) => {
+      const event = await eventPage(deps, req.params.slug);
+      if (!event.ok) return failurePage(reply, event);
+      return html(reply, <EventPage event={event.value} errors={errors} viewer={null} />, status);
+    };
     const form = holdForm.safeParse(req.body ?? {});
     if (!form.success) return again(400, firstMessages(form.error));
-    if (!event.value.performances.some((p) => p.id === form.data.performanceId)) return again(400, ['Choose a performance of this event.']);
-    const hold = await placeHold(deps, form.data);
-    if (!hold.ok) {
-      const fresh = await eventPage(deps, req.params.slug);
-      return html(reply, <EventPage event={fresh.ok ? fresh.value : event.value} errors={[hold.message]} viewer={null} />, statusOf(hold));
-    }
+    const hold = await placeHold(deps, { ...form.data, eventSlug: req.params.slug });
+    if (!hold.ok) return again(statusOf(hold), [hold.message]);
     return reply.redirect(`/checkout/${hold.value.holdId}`, 303);
   });
 

@@ -83,7 +83,7 @@ let counter = 0;
 /** A producer with one event, one performance a month after the clock, and the given ticket types. */
 export async function producerWithEvent(
   box: TestBoxOffice,
-  opts: { name?: string; ticketTypes?: NewEvent['performances'][number]['ticketTypes']; performances?: number; fees?: NewEvent['fees'] } = {},
+  opts: { name?: string; ticketTypes?: NewEvent['performances'][number]['ticketTypes']; quotas?: NewEvent['performances'][number]['quotas']; performances?: number; fees?: NewEvent['fees'] } = {},
 ) {
   const n = ++counter;
   const suffix = `${n}-${randomBytes(3).toString('hex')}`;
@@ -101,7 +101,7 @@ export async function producerWithEvent(
     slug: `show-${suffix}`, title: `Show ${suffix}`,
     venue: { name: 'Test Hall', address: '1 Test Road', timeZone: 'Europe/London' },
     ...(opts.fees ? { fees: opts.fees } : {}),
-    performances: Array.from({ length: opts.performances ?? 1 }, (_, i) => ({ startsAt: new Date(now.getTime() + (30 + i) * 86_400_000), ticketTypes })),
+    performances: Array.from({ length: opts.performances ?? 1 }, (_, i) => ({ startsAt: new Date(now.getTime() + (30 + i) * 86_400_000), ticketTypes, ...(opts.quotas ? { quotas: opts.quotas } : {}) })),
   }, now);
   return { producerId, userId, email, password, slug: `show-${suffix}`, event, performance: event.performances[0]! };
 }

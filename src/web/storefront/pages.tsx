@@ -1,6 +1,7 @@
 import type { CheckoutView } from '../../app/holds.ts';
 import type { BuyerOrderView } from '../../app/orders.ts';
 import type { EventDetail, EventSummary } from '../../app/ports.ts';
+import { MAX_TICKETS_PER_HOLD } from '../../domain/hold.ts';
 import { formatMoney, type Money } from '../../domain/money.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
@@ -49,7 +50,7 @@ export function EventPage(props: { event: EventDetail; errors: string[]; viewer:
       {event.performances.length === 0 && <p>There are no upcoming performances.</p>}
       {event.performances.map((p) => {
         const headingId = `perf-${p.id}`;
-        const soldOut = p.ticketTypes.every((t) => t.available === 0);
+        const soldOut = p.ticketTypes.every((t) => t.available === 0 || t.saleState !== 'on_sale');
         return (
           <section class="card" aria-labelledby={headingId}>
             <h2 id={headingId}>
@@ -72,10 +73,15 @@ export function EventPage(props: { event: EventDetail; errors: string[]; viewer:
                       <tr>
                         <th scope="row">{t.name}</th>
                         <td class="num">{formatMoney(t.price)}</td>
-                        <td class="num" data-available={t.available}>{t.available === 0 ? 'Sold out' : t.available}</td>
+                        <td class="num" data-available={t.available} data-sale={t.saleState}>
+                          {t.saleState === 'not_yet' && t.salesOpensAt
+                            ? <>On sale from <time dateTime={t.salesOpensAt.toISOString()}>{formatInZone(t.salesOpensAt, p.venue.timeZone)}</time></>
+                            : t.saleState === 'ended' ? 'No longer on sale' : t.available === 0 ? 'Sold out' : t.available}
+                        </td>
                         <td class="num">
-                          <label class="sr-only" for={`q-${t.id}`}>Number of {t.name} tickets</label>
-                          <input type="number" id={`q-${t.id}`} name={`q_${t.id}`} min={0} max={Math.min(10, t.available)} value={0} inputMode="numeric" disabled={t.available === 0} />
+                          <label class="sr-only" for={`q-${t.id}`}>Number of {t.name} tickets{t.minPerOrder > 1 ? ` (at least ${t.minPerOrder})` : ''}</label>
+                          <input type="number" id={`q-${t.id}`} name={`q_${t.id}`} min={0} max={Math.min(MAX_TICKETS_PER_HOLD, t.maxPerOrder, t.available)} value={0} inputMode="numeric"
+                            disabled={t.available === 0 || t.saleState !== 'on_sale'} />
                         </td>
                       </tr>
                     ))}

@@ -1,6 +1,6 @@
 
 import type { CatalogRepo, EventDetail, EventSummary, PerformanceContext, PerformanceView } from '../../../app/ports.ts';
-import { typeAvailability } from '../../../domain/hold.ts';
+import { saleState, typeAvailability } from '../../../domain/hold.ts';
 import { money } from '../../../domain/money.ts';
 import type { Db } from '../connect.ts';
 import { inventoryRepo, releasePerformanceHolds } from './inventory.ts';
@@ -74,6 +74,7 @@ export function catalogRepo(db: Db): CatalogRepo {
           .map((t) => ({
             id: t.id, name: t.name, price: money(t.priceMinor, t.currency), available: typeAvailability(quotasOf.get(t.id) ?? [], free),
             salesOpensAt: t.salesOpensAt ?? null, salesClosesAt: t.salesClosesAt ?? null, minPerOrder: t.minPerOrder, maxPerOrder: t.maxPerOrder,
+            saleState: saleState({ salesOpensAt: t.salesOpensAt ?? null, salesClosesAt: t.salesClosesAt ?? null }, now),
           })),
       }));
       const detail: EventDetail = { ...event, performances };
@@ -90,7 +91,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         .select([
           'pf.id', 'pf.number', 'pf.startsAt', 'pf.cancelledAt', 'p.id as producerId', 'p.name as producerName', 'e.id as eventId',
           'e.title as eventTitle', 'e.slug as eventSlug', 'v.id as venueId', 'v.name as venueName', 'v.address', 'v.timeZone',
-          'e.feePerTicketMinor', 'e.feePerOrderMinor', 'e.feeTaxRateBp',
+          'e.feePerTicketMinor', 'e.feePerOrderMinor', 'e.feeTaxRateBp', 'e.published',
         ])
         .executeTakeFirst();
       if (!r) return null;
@@ -98,7 +99,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         id: r.id, number: r.number, startsAt: r.startsAt, cancelledAt: r.cancelledAt ?? null, producerId: r.producerId, producerName: r.producerName,
         eventId: r.eventId, eventTitle: r.eventTitle, eventSlug: r.eventSlug,
         venue: { id: r.venueId, name: r.venueName, address: r.address, timeZone: r.timeZone },
-        fees: { perTicketMinor: r.feePerTicketMinor, perOrderMinor: r.feePerOrderMinor, taxRateBp: r.feeTaxRateBp },
+        fees: { perTicketMinor: r.feePerTicketMinor, perOrderMinor: r.feePerOrderMinor, taxRateBp: r.feeTaxRateBp }, published: r.published,
       };
       return ctx;
     },

@@ -71,34 +71,46 @@ export function inventoryRepo(db: Db): InventoryRepo {
         .selectFrom('ticketTypes')
         .where('performanceId', '=', performanceId)
         .where('id', 'in', ids)
-        .select(['id', 'performanceId', 'name', 'priceMinor', 'currency', 'taxRateBp', 'taxInclusive', 'salesOpensAt', 'salesClosesAt', 'minPerOrder', 'maxPerOrder'])
+        .select([
+          'id', 'performanceId', 'name', 'priceMinor', 'currency', 'taxRateBp', 'taxInclusive', 'salesOpensAt', 'salesClosesAt', 'minPerOrder', 'maxPerOrder',
+          // One round trip: the quotas come along as text (a uuid[] would need an array parser on each driver).
+          (eb) => eb.selectFrom('ticketTypeQuotas as tq').whereRef('tq.ticketTypeId', '=', 'ticketTypes.id')
+            .select(sql<string>`coalesce(string_agg(tq.quota_id::text, ',' order by tq.quota_id), '')`.as('q')).as('quotas'),
+        ])
         .orderBy('id')
         .execute();
-      const quotasOf = await quotasOfTypes(db, rows.map((r) => r.id));
-      return rows.map((r): TicketTypeRow => ({ ...r, salesOpensAt: r.salesOpensAt ?? null, salesClosesAt: r.salesClosesAt ?? null, quotaIds: quotasOf.get(r.id) ?? [] }));
+      return rows.map(({ quotas, ...r }): TicketTypeRow => ({
+        ...r, salesOpensAt: r.salesOpensAt ?? null, salesClosesAt: r.salesClosesAt ?? null, quotaIds: quotas ? quotas.split(',') : [],
+      }));
     },
 
     /**
-     * One hold, the SQL that ADR 0010 measures (inside the caller's transaction): with several quotas,
-     * first lock them in id order; then ONE statement takes the places from every quota that has room
-     * (a conditional UPDATE of the counters) and, only if all of them had, records the hold, its items
-     * and what it took. A short quota leaves nothing recorded; the caller rolls back any partial take.
+     * One hold, the SQL that ADR 0010 measures: ONE statement, atomic by itself, so it runs without an
+     * explicit transaction and the quota rows stay locked only while the server runs it and commits.
+     * It locks the quotas in id order, takes the places only if every quota has room (a conditional
+     * UPDATE of the counters), and then records the hold, its items and what it took from each quota.
      */
     async reserveHold(hold, items, takes) {
-      if (takes.length > 1) await countsOf(db, takes.map((t) => t.quotaId), true);
       const wanted = sql.join(takes.map((t) => sql`(${t.quotaId}::uuid, ${t.quantity}::int)`));
       const itemRows = sql.join(items.map((i) => sql`(${i.ticketTypeId}::uuid, ${i.quantity}::int, ${i.unitPrice.amount}::int, ${i.unitPrice.currency}::text, ${i.taxRateBp}::int, ${i.taxInclusive}::boolean)`));
-      const result = await sql<{ id: string }>`
+      const result = await sql<{ quotaId: string; room: boolean }>`
         with t (quota_id, n) as (values ${wanted}),
+        locked as (
+          select q.id, q.capacity - q.sold - q.held >= t.n as room
+          from quotas q join t on t.quota_id = q.id
+          order by q.id
+          for update of q
+        ),
+        go as (select count(*) filter (where room) = ${takes.length} as ok from locked),
         taken as (
-          update quotas q set held = q.held + t.n from t
-          where q.id = t.quota_id and q.capacity - q.sold - q.held >= t.n
+          update quotas q set held = q.held + t.n from t, go
+          where go.ok and q.id = t.quota_id
           returning q.id
         ),
         h as (
           insert into holds (id, performance_id, status, created_at, expires_at)
           select ${hold.id}::uuid, ${hold.performanceId}::uuid, 'active', ${hold.createdAt}::timestamptz, ${hold.expiresAt}::timestamptz
-          where (select count(*) from taken) = ${takes.length}
+          from go where go.ok
           returning id
         ),
         i as (
@@ -108,11 +120,11 @@ export function inventoryRepo(db: Db): InventoryRepo {
         hq as (
           insert into hold_quotas (hold_id, quota_id, quantity) select h.id, t.quota_id, t.n from h cross join t
         )
-        select id from taken`.execute(db);
-      if (result.rows.length === takes.length) return { short: [] };
-      // Only on refusal: the quotas without room, with what they have left.
-      const got = new Set(result.rows.map((r) => r.id));
-      return { short: await countsOf(db, takes.filter((t) => !got.has(t.quotaId)).map((t) => t.quotaId), false) };
+        select id as quota_id, room from locked`.execute(db);
+      if (result.rows.length === takes.length && result.rows.every((r) => r.room)) return { short: [] };
+      // Only on refusal (nothing was taken or recorded): the quotas without room, with what they have left.
+      const noRoom = new Set(result.rows.filter((r) => !r.room).map((r) => r.quotaId));
+      return { short: await countsOf(db, takes.filter((t) => noRoom.has(t.quotaId) || !result.rows.some((r) => r.quotaId === t.quotaId)).map((t) => t.quotaId), false) };
     },
 
     async endHold(holdId, status) {
