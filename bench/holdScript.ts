@@ -3,8 +3,8 @@ import { join } from 'node:path';
 
 /**
  * The pgbench script of the hold transaction, generated from the one ADR 0010 records
- * (docs/decisions/0010-hold.pgbench.sql: `begin`, the one conditional statement of
- * `inventory.reserveHold`, `commit`), with the quantity and the hold's length made variables so
+ * (docs/decisions/0010-hold.pgbench.sql: the one statement of
+ * `inventory.reserveHold`, run in autocommit), with the quantity and the hold's length made variables so
  * that pgbench holds as many places, for as long, as the simulated buyers do.
  *
  * Variables (pass with -D): quota, performance, type, qty, minutes.

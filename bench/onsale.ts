@@ -5,7 +5,7 @@
  * 1. A fresh database (dropped at the end), migrated, with one producer and four events of one
  *    performance each: a warm-up, the pgbench baseline and the hold rush (both with a capacity that
  *    never runs out within the run), and the sale (--capacity).
- * 2. K app processes (--processes) on it, plain HTTP on loopback.
+ * 2. K app processes (--processes, scripts/serve-app.ts) on it, plain HTTP on loopback.
  * 3. pgbench: the hold transaction (bench/holdScript.ts) with C clients (--clients) for --seconds.
  * 4. Hold rush: C HTTP clients place holds only (POST /events/:slug/hold), for --seconds or until
  *    the count bound: holds/s and hold latency, comparable with pgbench's tps.
@@ -48,7 +48,6 @@ const USAGE = `Usage: npm run bench:onsale -- [options]
   --buyers M        simulated buyers in the sale (default: enough to sell out, plus 10%)
   --seconds S       length of the pgbench run, the hold rush and the PGlite run (default 10)
   --sale-seconds S  the sale stops after this, sold out or not (default 120)
-  --pool P          PostgreSQL pool size of each app process (default 10)
   --tickets N       the large on-sale: --capacity N --per-buyer 10 --sale-seconds 240 (e.g. 200000)
   --database URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)`;
 
@@ -61,7 +60,6 @@ const { values: flags } = parseArgs({
     buyers: { type: 'string' },
     seconds: { type: 'string', default: '10' },
     'sale-seconds': { type: 'string' },
-    pool: { type: 'string', default: '10' },
     tickets: { type: 'string' },
     database: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     help: { type: 'boolean', default: false },
@@ -89,7 +87,6 @@ const PER_BUYER = whole('per-buyer', flags['per-buyer'], big ? 10 : 2, 10);
 const M = whole('buyers', flags.buyers, Math.ceil((CAPACITY / PER_BUYER) * 1.1));
 const SECONDS = whole('seconds', flags.seconds, 10, 600);
 const SALE_SECONDS = whole('sale-seconds', flags['sale-seconds'], big ? 240 : 120, 3600);
-const POOL = whole('pool', flags.pool, 10, 100);
 const serverUrl = new URL(flags.database);
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(serverUrl.hostname)) {
   console.error('--database must be on this machine (127.0.0.1): the benchmark loads only loopback.');
@@ -338,7 +335,7 @@ async function main(): Promise<void> {
     db = await openDatabase({ kind: 'postgres', url: database.url, poolSize: 2 });
     await migrate(db);
     const seeded = await seed(db, new Date());
-    log(`on-sale benchmark: ${K} app processes (pool ${POOL} each), ${C} clients, capacity ${CAPACITY}, ${PER_BUYER} tickets per buyer, ${M} buyers at most`);
+    log(`on-sale benchmark: ${K} app processes (scripts/serve-app.ts, pool of 10 each), ${C} clients, capacity ${CAPACITY}, ${PER_BUYER} tickets per buyer, ${M} buyers at most`);
     log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => fmt(x, 2)).join(' ')}, Node ${process.versions.node}, ${(await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]!.v.split(' on ')[0]}`);
 
     const env = {
@@ -347,7 +344,7 @@ async function main(): Promise<void> {
       FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: '100000',
     };
     const secretKey = randomBytes(32).toString('base64url');
-    apps.push(...(await Promise.all(Array.from({ length: K }, () => startAppProcess({ databaseUrl: database.url, secretKey, pool: POOL, env })))));
+    apps.push(...(await Promise.all(Array.from({ length: K }, () => startAppProcess({ databaseUrl: database.url, secretKey, env })))));
     const agents = apps.map(() => keepAliveAgent(C));
 
     // Warm-up: every process loads its ASN index, JITs the flow and fills its pool.

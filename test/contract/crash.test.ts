@@ -57,7 +57,7 @@ describe('crash: SIGKILL of one of two processes mid-sale (PostgreSQL)', () => {
       HOLD_MINUTES: String(HOLD_MINUTES), RATE_LIMIT_PER_MINUTE: '100000', FRAUD_MAX_ORDERS_PER_IP_PER_HOUR: '100000',
       FRAUD_MAX_ORDERS_PER_EMAIL_PER_HOUR: '100000', FRAUD_MAX_ORDERS_PER_ASN_PER_HOUR: '100000', FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: '100000',
     };
-    apps.push(...(await Promise.all([0, 1].map(() => startAppProcess({ databaseUrl: t.url!, secretKey: secret, pool: 4, env })))));
+    apps.push(...(await Promise.all([0, 1].map(() => startAppProcess({ databaseUrl: t.url!, secretKey: secret, env })))));
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const LISTENING = 'marquee-app listening';
+const LISTENING = 'serve-app: listening';
 
 export interface AppProcess {
   port: number;
@@ -21,12 +21,14 @@ export interface AppProcess {
 }
 
 /**
- * Starts test/support/appProcessMain.ts with tsx on `databaseUrl` and waits (bounded) for its port.
+ * Starts one app process (`scripts/serve-app.ts`, the real app over plain HTTP with its expiry sweeper)
+ * on `databaseUrl` and waits (bounded) for its port. Unlike startAppProcesses (appProcesses.ts), each
+ * process is its own handle, so a test can kill one of them.
  * Buyers reach it over plain HTTP on 127.0.0.1; it trusts 127.0.0.1 as a proxy, so a load
  * generator can give each simulated buyer its own client address in X-Forwarded-For.
  */
 export async function startAppProcess(opts: {
-  databaseUrl: string; secretKey?: string; pool?: number; env?: Record<string, string>; startMs?: number;
+  databaseUrl: string; secretKey?: string; env?: Record<string, string>; startMs?: number;
   /** Extra options for node, e.g. ['--cpu-prof'] to see where a process spends its time. */
   nodeOptions?: string[];
 }): Promise<AppProcess> {
@@ -38,7 +40,7 @@ export async function startAppProcess(opts: {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'marquee-app-')),
     ...opts.env,
   };
-  const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), '--import', 'tsx', join(ROOT, 'test/support/appProcessMain.ts'), '--pool', String(opts.pool ?? 10)], {
+  const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), '--import', 'tsx', join(ROOT, 'scripts/serve-app.ts')], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -47,7 +49,7 @@ export async function startAppProcess(opts: {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app process did not start within ${opts.startMs ?? 30_000} ms: ${err}`)), opts.startMs ?? 30_000);
+    const timer = setTimeout(() => reject(new Error(`app process did not start within ${opts.startMs ?? 120_000} ms: ${err}`)), opts.startMs ?? 120_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (line.startsWith(LISTENING)) {
