@@ -48,7 +48,8 @@ const USAGE = `Usage: npm run bench:onsale -- [options]
   --buyers M        simulated buyers in the sale (default: enough to sell out, plus 10%)
   --seconds S       length of the pgbench run, the hold rush and the PGlite run (default 10)
   --sale-seconds S  the sale stops after this, sold out or not (default 120)
-  --tickets N       the large on-sale: --capacity N --per-buyer 10 --sale-seconds 240 (e.g. 200000)
+  --tickets N       the large on-sale, whole run under 5 minutes: --capacity N --per-buyer 10
+                    --seconds 5 --sale-seconds 210 (e.g. --tickets 200000)
   --database URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)`;
 
 const { values: flags } = parseArgs({
@@ -58,7 +59,7 @@ const { values: flags } = parseArgs({
     capacity: { type: 'string' },
     'per-buyer': { type: 'string' },
     buyers: { type: 'string' },
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string' },
     'sale-seconds': { type: 'string' },
     tickets: { type: 'string' },
     database: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -85,8 +86,8 @@ const C = whole('clients', flags.clients, 16, 256);
 const CAPACITY = whole('capacity', flags.capacity, big ?? 2000);
 const PER_BUYER = whole('per-buyer', flags['per-buyer'], big ? 10 : 2, 10);
 const M = whole('buyers', flags.buyers, Math.ceil((CAPACITY / PER_BUYER) * 1.1));
-const SECONDS = whole('seconds', flags.seconds, 10, 600);
-const SALE_SECONDS = whole('sale-seconds', flags['sale-seconds'], big ? 240 : 120, 3600);
+const SECONDS = whole('seconds', flags.seconds, big ? 5 : 10, 600);
+const SALE_SECONDS = whole('sale-seconds', flags['sale-seconds'], big ? 210 : 120, 3600);
 const serverUrl = new URL(flags.database);
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(serverUrl.hostname)) {
   console.error('--database must be on this machine (127.0.0.1): the benchmark loads only loopback.');
