@@ -33,7 +33,7 @@ import { createLogger } from '../src/adapters/log.ts';
 import { placeHold } from '../src/app/holds.ts';
 import { loadConfig } from '../src/config.ts';
 import { assemble } from '../src/main.ts';
-import { type AppProcess, startAppProcess } from '../test/support/appProcess.ts';
+import { type AppProcess, startKillableAppProcesses } from '../test/support/appProcess.ts';
 import {
   buyerIp, checkOutOverHttp, keepAliveAgent, payOverHttp, placeHoldOverHttp, returnOverHttp, type Sale,
 } from '../test/support/httpBuyer.ts';
@@ -49,7 +49,7 @@ const USAGE = `Usage: npm run bench:onsale -- [options]
   --seconds S       length of the pgbench run, the hold rush and the PGlite run (default 10)
   --sale-seconds S  the sale stops after this, sold out or not (default 120)
   --tickets N       the large on-sale, whole run under 5 minutes: --capacity N --per-buyer 10
-                    --seconds 5 --sale-seconds 210 (e.g. --tickets 200000)
+                    --seconds 5 --sale-seconds 180 (e.g. --tickets 200000)
   --database URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)`;
 
 const { values: flags } = parseArgs({
@@ -87,7 +87,7 @@ const CAPACITY = whole('capacity', flags.capacity, big ?? 2000);
 const PER_BUYER = whole('per-buyer', flags['per-buyer'], big ? 10 : 2, 10);
 const M = whole('buyers', flags.buyers, Math.ceil((CAPACITY / PER_BUYER) * 1.1));
 const SECONDS = whole('seconds', flags.seconds, big ? 5 : 10, 600);
-const SALE_SECONDS = whole('sale-seconds', flags['sale-seconds'], big ? 210 : 120, 3600);
+const SALE_SECONDS = whole('sale-seconds', flags['sale-seconds'], big ? 180 : 120, 3600);
 const serverUrl = new URL(flags.database);
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(serverUrl.hostname)) {
   console.error('--database must be on this machine (127.0.0.1): the benchmark loads only loopback.');
@@ -345,7 +345,7 @@ async function main(): Promise<void> {
       FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: '100000',
     };
     const secretKey = randomBytes(32).toString('base64url');
-    apps.push(...(await Promise.all(Array.from({ length: K }, () => startAppProcess({ databaseUrl: database.url, secretKey, env })))));
+    apps.push(...(await startKillableAppProcesses(K, { databaseUrl: database.url, secretKey, env })));
     const agents = apps.map(() => keepAliveAgent(C));
 
     // Warm-up: every process loads its ASN index, JITs the flow and fills its pool.

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredHolds } from '../../src/app/holds.ts';
 import { reconcilePayments } from '../../src/app/reconcile.ts';
-import { type AppProcess, startAppProcess } from '../support/appProcess.ts';
+import { type AppProcess, startKillableAppProcesses } from '../support/appProcess.ts';
 import { createEvent, createProducer } from '../../src/adapters/db/seed.ts';
 import { type TestBoxOffice, TestClock, testBoxOffice } from '../support/boxOffice.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -57,7 +57,7 @@ describe('crash: SIGKILL of one of two processes mid-sale (PostgreSQL)', () => {
       HOLD_MINUTES: String(HOLD_MINUTES), RATE_LIMIT_PER_MINUTE: '100000', FRAUD_MAX_ORDERS_PER_IP_PER_HOUR: '100000',
       FRAUD_MAX_ORDERS_PER_EMAIL_PER_HOUR: '100000', FRAUD_MAX_ORDERS_PER_ASN_PER_HOUR: '100000', FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: '100000',
     };
-    apps.push(...(await Promise.all([0, 1].map(() => startAppProcess({ databaseUrl: t.url!, secretKey: secret, env })))));
+    apps.push(...(await startKillableAppProcesses(2, { databaseUrl: t.url!, secretKey: secret, env })));
   });
 
   afterAll(async () => {

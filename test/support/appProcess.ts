@@ -49,7 +49,10 @@ export async function startAppProcess(opts: {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app process did not start within ${opts.startMs ?? 120_000} ms: ${err}`)), opts.startMs ?? 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started process behind
+      reject(new Error(`app process did not start within ${opts.startMs ?? 120_000} ms: ${err}`));
+    }, opts.startMs ?? 120_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (line.startsWith(LISTENING)) {
@@ -74,4 +77,16 @@ export async function startAppProcess(opts: {
     },
     stderr: () => err,
   };
+}
+
+/** Starts `count` processes; if one fails to start, stops those that did, then throws. */
+export async function startKillableAppProcesses(count: number, opts: Parameters<typeof startAppProcess>[0]): Promise<AppProcess[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startAppProcess(opts)));
+  const up = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(up.map((a) => a.stop()));
+    throw failed.reason;
+  }
+  return up;
 }
