@@ -40,6 +40,9 @@ export async function placeHold(
   if (types.length !== lines.length) return fail('invalid_input', 'One of the chosen ticket types is not sold for this performance.');
   const rules = checkSaleRules(lines, types, now);
   if (!rules.ok) return rules;
+  // A type that draws on no quota has no places (the producer has not given it any yet).
+  const placeless = types.filter((t) => t.quotaIds.length === 0);
+  if (placeless.length > 0) return fail('sold_out', shortMessage(placeless.map((t) => ({ name: t.name, available: 0 }))), { short: placeless.map((t) => ({ ticketTypeId: t.id, name: t.name, available: 0 })) });
   const takes = quotaTakes(lines, new Map(types.map((t) => [t.id, t.quotaIds])));
   const items = lines.map((l) => {
     const type = types.find((t) => t.id === l.ticketTypeId)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TICKETS_PER_HOLD, available, holdExpiry, isHoldLive, normaliseRequest } from './hold.ts';
+import { MAX_TICKETS_PER_HOLD, type SaleRules, available, checkSaleRules, holdExpiry, isHoldLive, normaliseRequest, quotaTakes, saleState, typeAvailability } from './hold.ts';
 
 describe('normaliseRequest', () => {
   it('passes a simple request through', () => {
@@ -191,5 +191,44 @@ describe('available', () => {
     expect(available(0, 0, 1)).toBe(0);
     expect(Object.is(available(10, 10, 0), 0)).toBe(true);
     expect(Object.is(available(10, 11, 0), 0)).toBe(true);
+  });
+});
+
+describe('sales rules', () => {
+  const now = new Date('2027-03-01T12:00:00Z');
+  const type = (over: Partial<SaleRules> = {}): SaleRules => ({ id: 't', name: 'Adult', salesOpensAt: null, salesClosesAt: null, minPerOrder: 1, maxPerOrder: 10, ...over });
+
+  it('a window opens at its opening instant and closes at its closing instant', () => {
+    expect(saleState(type(), now)).toBe('on_sale');
+    expect(saleState(type({ salesOpensAt: new Date(now.getTime() + 1) }), now)).toBe('not_yet');
+    expect(saleState(type({ salesOpensAt: now }), now)).toBe('on_sale');
+    expect(saleState(type({ salesClosesAt: now }), now)).toBe('ended');
+    expect(saleState(type({ salesClosesAt: new Date(now.getTime() + 1) }), now)).toBe('on_sale');
+  });
+
+  it('refuses with a typed failure outside the window or the per-order limits', () => {
+    expect(checkSaleRules([{ ticketTypeId: 't', quantity: 1 }], [type({ salesOpensAt: new Date(now.getTime() + 1) })], now)).toMatchObject({ ok: false, code: 'not_on_sale' });
+    expect(checkSaleRules([{ ticketTypeId: 't', quantity: 1 }], [type({ salesClosesAt: now })], now)).toMatchObject({ ok: false, code: 'sales_ended' });
+    expect(checkSaleRules([{ ticketTypeId: 't', quantity: 1 }], [type({ minPerOrder: 2 })], now)).toMatchObject({ ok: false, code: 'invalid_input', details: { min: 2 } });
+    expect(checkSaleRules([{ ticketTypeId: 't', quantity: 3 }], [type({ maxPerOrder: 2 })], now)).toMatchObject({ ok: false, code: 'invalid_input', details: { max: 2 } });
+    expect(checkSaleRules([{ ticketTypeId: 'x', quantity: 1 }], [type()], now)).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(checkSaleRules([{ ticketTypeId: 't', quantity: 2 }], [type({ minPerOrder: 2, maxPerOrder: 2 })], now)).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('quotas', () => {
+  it('a hold takes each line from every quota of its type, summed per quota, in quota id order', () => {
+    const quotasOf = new Map([['adult', ['hall']], ['student', ['students', 'hall']], ['companion', ['hall']]]);
+    expect(quotaTakes([{ ticketTypeId: 'adult', quantity: 2 }, { ticketTypeId: 'student', quantity: 3 }], quotasOf)).toEqual([
+      { quotaId: 'hall', quantity: 5 }, { quotaId: 'students', quantity: 3 },
+    ]);
+  });
+
+  it('a type is available to the least room left in any of its quotas, and a type without a quota not at all', () => {
+    const free = new Map([['hall', 7], ['students', 2], ['gone', -1]]);
+    expect(typeAvailability(['hall'], free)).toBe(7);
+    expect(typeAvailability(['hall', 'students'], free)).toBe(2);
+    expect(typeAvailability(['hall', 'gone'], free)).toBe(0);
+    expect(typeAvailability([], free)).toBe(0);
   });
 });

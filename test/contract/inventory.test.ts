@@ -175,6 +175,16 @@ describe.each(DB_KINDS)('inventory on %s', (kind) => {
     expect(await audit(p.performance.id)).toEqual({ Hall: { sold: 0, held: 4, available: 0 }, Student: { sold: 0, held: 0, available: 2 } });
   });
 
+  it('deleting long-abandoned holds that were never swept gives their places back first', async () => {
+    const { p, adult, hold } = await hall(4, 2);
+    expect((await hold({ [adult]: 3 })).ok).toBe(true);
+    box.clock.advance(box.deps.settings.holdMinutes * MINUTE + 1);
+    const deleted = await box.deps.store.transaction((tx) => tx.retention.deleteAbandonedHolds(box.clock.now()));
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    expect(await box.db.selectFrom('holds').where('performanceId', '=', p.performance.id).selectAll().execute()).toEqual([]);
+    expect(await audit(p.performance.id)).toEqual({ Hall: { sold: 0, held: 0, available: 4 }, Student: { sold: 0, held: 0, available: 2 } });
+  });
+
   async function sessionFor(p: { email: string; password: string }): Promise<SessionUser> {
     const r = await logIn(box.deps, p.email, p.password);
     if (!r.ok) throw new Error(r.message);

@@ -57,6 +57,13 @@ export async function countTickets(db: Db, ticketTypeIds: readonly string[], sig
   await addToCounters(db, 'sold', [...perQuota].sort(([a], [b]) => (a < b ? -1 : 1)).map(([quotaId, delta]) => ({ quotaId, delta })));
 }
 
+/** Ends those of `holdIds` still active (as 'expired'), giving their places back: before a hold row is deleted. */
+export async function endActiveHolds(db: Db, holdIds: readonly string[]): Promise<void> {
+  if (holdIds.length === 0) return;
+  const ended = await db.updateTable('holds').set({ status: 'expired' }).where('id', 'in', holdIds).where('status', '=', 'active').returning('id').execute();
+  await returnHeld(db, ended.map((h) => h.id));
+}
+
 export async function releasePerformanceHolds(db: Db, performanceId: string): Promise<number> {
   const ids = (await db.updateTable('holds').set({ status: 'released' }).where('performanceId', '=', performanceId).where('status', '=', 'active').returning('id').execute()).map((r) => r.id);
   await returnHeld(db, ids);

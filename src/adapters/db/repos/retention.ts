@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { RetentionRepo } from '../../../app/ports.ts';
 import type { Db } from '../connect.ts';
+import { endActiveHolds } from './inventory.ts';
 import { networkColumns } from './network.ts';
 
 export function retentionRepo(db: Db): RetentionRepo {
@@ -57,6 +58,8 @@ export function retentionRepo(db: Db): RetentionRepo {
       // The caller has left out orders under a hold in force; holds that have ended go with their order.
       await db.deleteFrom('legalHolds').where('orderId', 'in', orderIds).execute();
       const r = await db.deleteFrom('orders').where('id', 'in', orderIds).executeTakeFirst();
+      // A hold the expiry sweeper has not ended yet gives its places back before it goes (ADR 0010).
+      await endActiveHolds(db, holdIds);
       await db.deleteFrom('holdItems').where('holdId', 'in', holdIds).execute();
       await db.deleteFrom('holds').where('id', 'in', holdIds).execute();
       return Number(r.numDeletedRows);
@@ -68,6 +71,7 @@ export function retentionRepo(db: Db): RetentionRepo {
         .where('h.expiresAt', '<', before)
         .where((eb) => eb.not(eb.exists(eb.selectFrom('orders as o').whereRef('o.holdId', '=', 'h.id').select('o.id'))))
         .select('h.id');
+      await endActiveHolds(db, (await ids.execute()).map((h) => h.id));
       await db.deleteFrom('holdItems').where('holdId', 'in', ids).execute();
       const r = await db.deleteFrom('holds').where('id', 'in', ids).executeTakeFirst();
       return Number(r.numDeletedRows);
