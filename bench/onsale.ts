@@ -327,6 +327,38 @@ async function countSale(db: Db, s: Sale): Promise<{ sold: number; capacity: num
   return { sold: row.sold, capacity, unpaidTickets: row.unpaid, paidOrders: row.paidOrders, pendingOrders: row.pendingOrders };
 }
 
+
+/**
+ * Samples pg_stat_activity every 250 ms while `during` runs (bounded by it): how many of the app's
+ * backends wait for a lock, and which statements they wait in. Tells a lock convoy from CPU starvation.
+ */
+async function lockWaits<T>(db: Db, during: Promise<T>): Promise<{ value: T; samples: number; avgWaiting: number; avgActive: number; top: [string, number][] }> {
+  let done = false;
+  const value = during.finally(() => {
+    done = true;
+  });
+  let samples = 0;
+  let waiting = 0;
+  let active = 0;
+  const statements = new Map<string, number>();
+  while (!done) {
+    const r = await sql<{ state: string | null; waitEventType: string | null; query: string }>`
+      select state, wait_event_type, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as query from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`.execute(db);
+    samples++;
+    for (const row of r.rows) {
+      if (row.state === 'active' || row.state === 'idle in transaction') active++;
+      if (row.waitEventType === 'Lock') {
+        waiting++;
+        statements.set(row.query, (statements.get(row.query) ?? 0) + 1);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  return { value: await value, samples, avgWaiting: waiting / Math.max(1, samples), avgActive: active / Math.max(1, samples), top };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const database = await createDatabase();
@@ -361,11 +393,13 @@ async function main(): Promise<void> {
     const ratio = holdsPerS / pgb.tps;
     log(`  HTTP holds/s vs pgbench tps: ${fmt(ratio, 2)}`);
 
-    const sold = await sale(apps, agents, seeded.sale, M, SALE_SECONDS, 3_000_000);
+    const watched = await lockWaits(db, sale(apps, agents, seeded.sale, M, SALE_SECONDS, 3_000_000));
+    const sold = watched.value;
     const counted = await countSale(db, seeded.sale);
     const ticketsPerS = counted.sold / sold.seconds;
     log(`sale over HTTP (hold → checkout → pay → tickets), ${C} clients, ${fmt(sold.seconds)} s: ${sold.buyers} buyers, ${sold.paid} paid, ${sold.soldOut} told sold out, ${sold.errors.length} errors; ${fmt(ticketsPerS)} tickets/s`);
     log(`  per step, p50 / p99 ms: ${Object.entries(sold.steps).map(([k, [a, b]]) => `${k} ${fmt(a)} / ${fmt(b)}`).join(', ')}`);
+    log(`  database during the sale (${watched.samples} samples): ${fmt(watched.avgActive)} backends busy or in a transaction, ${fmt(watched.avgWaiting)} waiting for a lock${watched.top.length ? `, most in: ${watched.top.map(([q, n]) => `"${q}…" (${n})`).join(', ')}` : ''}`);
     if (sold.errors.length) log(`  first errors: ${[...new Set(sold.errors)].slice(0, 5).join('; ')}`);
     log(`  from the rows: ${counted.sold} valid tickets of ${counted.paidOrders} paid orders, ${counted.pendingOrders} orders pending, ${counted.unpaidTickets} tickets without a paid order`);
 
