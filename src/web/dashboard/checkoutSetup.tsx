@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, } from 'fastify';
 import { z } from 'zod';
 import type { ProducerEvent } from '../../app/ports.ts';
 import { createQuestion, disableQuestion, PURPOSE_MAX, PURPOSE_MIN, type QuestionsOverview, questionsOverview } from '../../app/questions.ts';
@@ -8,10 +8,11 @@ import { endOfLocalDay, formatInZone } from '../../domain/time.ts';
 import { describeVoucher } from '../../domain/voucher.ts';
 import { statusOf } from '../../http/errors.ts';
 import { uuid } from '../forms.ts';
-import { ErrorPage, ErrorSummary, Layout, ScrollableTable, type Viewer } from '../layout.tsx';
+import { ErrorSummary, Layout, ScrollableTable, type Viewer } from '../layout.tsx';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
-import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { csrfValid, type SignedIn, } from '../session.ts';
+import { userGuard } from './guard.tsx';
 
 /** A form field that may come once (a string) or repeated (an array), as checkboxes do. */
 const many = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
@@ -52,18 +53,7 @@ type QuestionFields = Record<'eventId' | 'kind' | 'label' | 'purpose' | 'choices
 /** Discount codes and checkout questions of the producer's events: owner and admin (`checkout.configure`). */
 export function registerCheckoutSetupRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
-  const requireUser = async (req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> => {
-    const s = await signedIn(deps, w.session, req);
-    if (!s) {
-      await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
-      return null;
-    }
-    if (!allowed(s, 'checkout.configure')) {
-      await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
-      return null;
-    }
-    return s;
-  };
+  const requireUser = userGuard(w, 'checkout.configure');
   const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 
   // ---------- discount codes ----------

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, } from 'fastify';
 import { type CounterView, counterBuyer, counterPerformances, counterView, printDocument, printTickets, quoteCounterSale, sellAtCounter, BUYER_EMAIL_MAX, BUYER_NAME_MAX } from '../../app/counter.ts';
 import type { DoorPerformance, ReceiptRecord } from '../../app/ports.ts';
 import { type ProducerOrderDetail, producerOrder } from '../../app/producer.ts';
 import { COUNTER_PROVIDER, TERMINAL_REF_MAX, paymentMethodLabel } from '../../domain/counter.ts';
-import type { Action } from '../../domain/policy.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { findCardNumbers } from '../../domain/panScan.ts';
 import type { OrderPricing } from '../../domain/pricing.ts';
 import { formatInZone } from '../../domain/time.ts';
 import { statusOf } from '../../http/errors.ts';
 import { counterSaleForm, firstMessages, uuid } from '../forms.ts';
-import { ErrorPage, ErrorSummary, Layout, type Viewer } from '../layout.tsx';
+import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
-import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { csrfValid, } from '../session.ts';
+import { userGuard } from './guard.tsx';
 
 /** What the seller typed, to show again after a refusal. A value holding a card number is never echoed. */
 export interface CounterFormValues {
@@ -47,18 +47,7 @@ function formValues(body: Record<string, unknown>): CounterFormValues {
 /** The box-office counter: choose a performance, the tickets, take the money, record it, print or email the tickets. */
 export function registerCounterRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
-  const requireUser = async (req: FastifyRequest, reply: FastifyReply, action: Action = 'counter.sell'): Promise<SignedIn | null> => {
-    const s = await signedIn(deps, w.session, req);
-    if (!s) {
-      await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
-      return null;
-    }
-    if (!allowed(s, action)) {
-      await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
-      return null;
-    }
-    return s;
-  };
+  const requireUser = userGuard(w, 'counter.sell');
 
   app.get('/dashboard/counter', async (req, reply) => {
     const s = await requireUser(req, reply);

@@ -5,19 +5,18 @@ import {
   setEventPublished, updateEvent, updateQuota, updateTicketType, updateVenue, venue,
 } from '../../app/events.ts';
 import type { Failure } from '../../domain/errors.ts';
-import type { Action } from '../../domain/policy.ts';
 import { statusOf } from '../../http/errors.ts';
 import { uuid } from '../forms.ts';
-import { ErrorPage } from '../layout.tsx';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
-import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { allowed, csrfValid, type SignedIn, } from '../session.ts';
 import {
   copyForm, eventForm, type FieldErrors, failureErrors, fieldErrors, type FormValues, performanceForm, publishForm, quotaForm, ticketTypeForm, valuesOf, venueForm,
 } from './eventForms.ts';
 import {
   EventPage, EventsPage, eventValues, NEW_TICKET_TYPE, NewEventPage, NewPerformancesPage, PerformancePage, TicketTypePage, ticketTypeValues, VenueFormPage, venueValues,
 } from './eventsPages.tsx';
+import { userGuard } from './guard.tsx';
 
 const EXPIRED: FieldErrors = { '': 'This form has expired. Reload the page and try again.' };
 const DONE: Record<string, string> = {
@@ -41,18 +40,7 @@ const bodyOf = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unkno
  */
 export function registerEventRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
-  const requireUser = async (req: FastifyRequest, reply: FastifyReply, action: Action): Promise<SignedIn | null> => {
-    const s = await signedIn(deps, w.session, req);
-    if (!s) {
-      await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
-      return null;
-    }
-    if (!allowed(s, action)) {
-      await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
-      return null;
-    }
-    return s;
-  };
+  const requireUser = userGuard(w, 'events.read');
   /** Ids in the path are uuids; anything else is "not found" before any query. */
   const ids = (req: FastifyRequest) => Object.values(req.params as Record<string, string>).every((v) => uuid.safeParse(v).success);
 

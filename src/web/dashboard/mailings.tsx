@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, } from 'fastify';
 import { z } from 'zod';
 import {
   dispatchMailings, type MailingDraft, mailingProgress, mailingsOverview, previewMailing, sendTestMailing, startMailing, unsubscribe, unsubscribeTarget,
@@ -10,7 +10,8 @@ import { uuid } from '../forms.ts';
 import { ErrorPage, ErrorSummary, Layout, type Viewer } from '../layout.tsx';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
-import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { csrfValid, } from '../session.ts';
+import { userGuard } from './guard.tsx';
 
 const draftForm = z.object({
   subject: z.string({ message: 'Write a subject.' }).max(200, 'The subject is at most 200 characters.'),
@@ -25,18 +26,7 @@ const toDraft = (f: z.infer<typeof draftForm>): MailingDraft => ({ subject: f.su
 /** The producer's mailings: compose, preview, test send, send, and the progress of each. Owner and admin only. */
 export function registerMailingRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
-  const requireUser = async (req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> => {
-    const s = await signedIn(deps, w.session, req);
-    if (!s) {
-      await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
-      return null;
-    }
-    if (!allowed(s, 'buyers.email')) {
-      await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
-      return null;
-    }
-    return s;
-  };
+  const requireUser = userGuard(w, 'buyers.email');
 
   app.get('/dashboard/mailings', async (req, reply) => {
     const s = await requireUser(req, reply);

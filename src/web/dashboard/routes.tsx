@@ -11,13 +11,13 @@ import { attendeeNameForm, firstMessages, orderSearchQuery, ticketId, uuid } fro
 import { type Result, fail } from '../../domain/errors.ts';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
-import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
-import { ErrorPage } from '../layout.tsx';
+import { allowed, csrfValid, type SignedIn, } from '../session.ts';
 import type { Action } from '../../domain/policy.ts';
 import { ExportsPage } from './exportsPage.tsx';
 import { CancelPerformancePage, OrderDetailPage, OrdersPage } from './pages.tsx';
 import { RefundConfirmPage } from './refundConfirm.tsx';
 import { SalesPage } from './salesPage.tsx';
+import { userGuard } from './guard.tsx';
 
 const refundForm = z.object({
   csrf: z.string().optional(),
@@ -28,19 +28,7 @@ const refundForm = z.object({
 /** The producer's workspace: orders, one order with refunds, cancelling a performance. */
 export function registerDashboardRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
-  /** The signed-in user if their role allows `action`; otherwise the reply is sent (log-in or 403) and null returned. */
-  const requireUser = async (req: FastifyRequest, reply: FastifyReply, action: Action = 'orders.read'): Promise<SignedIn | null> => {
-    const s = await signedIn(deps, w.session, req);
-    if (!s) {
-      await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
-      return null;
-    }
-    if (!allowed(s, action)) {
-      await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
-      return null;
-    }
-    return s;
-  };
+  const requireUser = userGuard(w, 'orders.read');
 
   app.get('/dashboard', async (req, reply) => {
     const s = await requireUser(req, reply);

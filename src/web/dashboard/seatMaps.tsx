@@ -5,11 +5,12 @@ import { type SeatMapView, addSection, saveSeatMap, venueSeatMap, venuesForSeatM
 import { type PlacedSeat, type SeatSpec, MAX_SEATS_PER_MAP, sectionsOf } from '../../domain/seating.ts';
 import { statusOf } from '../../http/errors.ts';
 import { firstMessages, uuid } from '../forms.ts';
-import { ErrorPage, ErrorSummary, Layout, ScrollableTable, type Viewer } from '../layout.tsx';
+import { ErrorSummary, Layout, ScrollableTable, type Viewer } from '../layout.tsx';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
 import { mapBox } from '../storefront/seatMap.tsx';
-import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { csrfValid, type SignedIn, } from '../session.ts';
+import { userGuard } from './guard.tsx';
 
 // ---------- forms ----------
 
@@ -73,18 +74,7 @@ const sectionForm = z.object({
 /** Seat maps of the producer's venues (issue 4 §3): owners and admins. */
 export function registerSeatMapRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
-  const requireUser = async (req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> => {
-    const s = await signedIn(deps, w.session, req);
-    if (!s) {
-      await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
-      return null;
-    }
-    if (!allowed(s, 'seatmaps.edit')) {
-      await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
-      return null;
-    }
-    return s;
-  };
+  const requireUser = userGuard(w, 'seatmaps.edit');
 
   app.get('/dashboard/venues', async (req, reply) => {
     const s = await requireUser(req, reply);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, } from 'fastify';
 import { z } from 'zod';
 import type { ProducerEvent, WaitingRoomSettings } from '../../app/ports.ts';
 import { configureWaitingRoom, waitingRoomSettings, waitingRoomsOverview } from '../../app/waitingRoom.ts';
@@ -6,10 +6,11 @@ import { MAX_PER_MINUTE, MIN_PER_MINUTE } from '../../domain/waitingRoom.ts';
 import { formatInZone, wallClock, zonedTimeToUtc } from '../../domain/time.ts';
 import { statusOf } from '../../http/errors.ts';
 import { uuid } from '../forms.ts';
-import { ErrorPage, ErrorSummary, Layout, type Viewer } from '../layout.tsx';
+import { ErrorSummary, Layout, type Viewer } from '../layout.tsx';
 import { failurePage, html } from '../reply.tsx';
 import type { WebDeps } from '../routes.tsx';
-import { allowed, csrfValid, type SignedIn, signedIn } from '../session.ts';
+import { csrfValid, } from '../session.ts';
+import { userGuard } from './guard.tsx';
 
 const settingsForm = z.object({
   enabled: z.literal('yes').optional(),
@@ -23,18 +24,7 @@ interface FormValues { enabled: boolean; opensAt: string; perMinute: string }
 /** A producer turns the waiting room on or off for each of its events (owner and admin; ADR 0012). */
 export function registerWaitingRoomSettingsRoutes(app: FastifyInstance, w: WebDeps): void {
   const deps = w.app;
-  const requireUser = async (req: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> => {
-    const s = await signedIn(deps, w.session, req);
-    if (!s) {
-      await reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0]!).replace(/%2F/g, '/')}`, 303);
-      return null;
-    }
-    if (!allowed(s, 'events.manage')) {
-      await html(reply, <ErrorPage status={403} message="Your role does not allow this page." viewer={s.viewer} />, 403);
-      return null;
-    }
-    return s;
-  };
+  const requireUser = userGuard(w, 'events.manage');
 
   app.get('/dashboard/waiting-rooms', async (req, reply) => {
     const s = await requireUser(req, reply);
