@@ -149,7 +149,10 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
   if (!isHoldLive(hold, deps.clock.now()) && !(await lateVoucherUseFree(tx, order.id, order.producerId, deps.clock.now()))) return refuse();
   // An active hold still has its places on the quota counters (even past its expiry, until the sweeper
   // ends it), so they become tickets. A hold already ended gave them back: they must still be free.
-  if (!(await tx.inventory.endHold(hold.id, 'converted'))) {
+  // Only the hold row changes here; its places move from held to sold at the end (settleSale), so the
+  // quota row, hot in an on-sale, is locked only from there to the commit (ADR 0010, "Group commit").
+  const converted = await tx.inventory.convertHold(hold.id);
+  if (!converted) {
     const { quotas, quotasOf } = await tx.inventory.lockQuotasOf(lines.map((l) => l.ticketTypeId));
     const free = new Map(quotas.map((q) => [q.quotaId, q.capacity - q.sold - q.held]));
     if (!quotaTakes(lines, quotasOf).every((t) => t.quantity <= (free.get(t.quotaId) ?? 0))) return refuse();
@@ -164,10 +167,12 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
       orderId: order.id, performanceId: order.performanceId, ticketTypeId: l.ticketTypeId, attendeeName: order.buyerName, createdAt: now,
     })),
   );
-  await tx.tickets.createMany(tickets);
+  await tx.tickets.createMany(tickets, { countLater: true });
   await tx.seats.sellHoldSeats(hold.id, tickets);
   await issueReceipt(tx, order, now);
   if (order.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
+  // Last write of the transaction: held → sold (and the new tickets) on the quota counters, in one update.
+  await tx.inventory.settleSale(converted ? hold.id : null, tickets.map((t) => t.ticketTypeId));
   deps.log.info({ orderId: order.id, paymentId: payment.id }, 'order paid, tickets issued');
   return true;
 }
