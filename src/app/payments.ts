@@ -169,8 +169,9 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
   );
   await tx.tickets.createMany(tickets, { countLater: true });
   await tx.seats.sellHoldSeats(hold.id, tickets);
-  await issueReceipt(tx, order, now);
   if (order.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
+  // The producer's receipt counter and then the quota counters are the hot rows: they are locked last.
+  await issueReceipt(tx, order, now);
   // Last write of the transaction: held → sold (and the new tickets) on the quota counters, in one update.
   await tx.inventory.settleSale(converted ? hold.id : null, tickets.map((t) => t.ticketTypeId));
   deps.log.info({ orderId: order.id, paymentId: payment.id }, 'order paid, tickets issued');

@@ -188,21 +188,27 @@ export function inventoryRepo(db: Db): InventoryRepo {
     },
 
     async settleSale(convertedHoldId, ticketTypeIds) {
-      const delta = new Map<string, { held: number; sold: number }>();
-      const at = (q: string) => delta.get(q) ?? delta.set(q, { held: 0, sold: 0 }).get(q)!;
-      if (convertedHoldId) {
-        const back = await db.selectFrom('holdQuotas').where('holdId', '=', convertedHoldId).select(['quotaId', 'quantity']).execute();
-        for (const b of back) at(b.quotaId).held -= b.quantity;
-      }
       const perType = new Map<string, number>();
       for (const id of ticketTypeIds) perType.set(id, (perType.get(id) ?? 0) + 1);
-      for (const [typeId, n] of await quotasOfTypes(db, [...perType.keys()])) for (const q of n) at(q).sold += perType.get(typeId)!;
-      const changes = [...delta].filter(([, d]) => d.held !== 0 || d.sold !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
-      if (changes.length === 0) return;
-      // Several quotas are locked in id order first (two sales never deadlock); one is locked by the update itself.
-      if (changes.length > 1) await countsOf(db, changes.map(([q]) => q), true);
-      const values = sql.join(changes.map(([q, d]) => sql`(${q}::uuid, ${d.held}::int, ${d.sold}::int)`));
-      await sql`update quotas q set held = q.held + d.held, sold = q.sold + d.sold from (values ${values}) as d (quota_id, held, sold) where q.id = d.quota_id`.execute(db);
+      if (!convertedHoldId && perType.size === 0) return;
+      const made = perType.size > 0
+        ? sql`select tq.quota_id, 0, t.n from (values ${sql.join([...perType].map(([id, n]) => sql`(${id}::uuid, ${n}::int)`))}) as t (type_id, n)
+            join ticket_type_quotas tq on tq.ticket_type_id = t.type_id`
+        : sql`select null::uuid, 0, 0 where false`;
+      // One statement, so the quota rows are locked (in id order) only from here to the commit: the hold's
+      // places leave held, the tickets' places join sold.
+      await sql`
+        with d (quota_id, held, sold) as (
+          select quota_id, sum(held)::int, sum(sold)::int from (
+            select hq.quota_id, -hq.quantity as held, 0 as sold from hold_quotas hq where hq.hold_id = ${convertedHoldId}::uuid
+            union all ${made}
+          ) as c (quota_id, held, sold)
+          group by quota_id
+        ),
+        locked as (select q.id from quotas q join d on d.quota_id = q.id order by q.id for update of q)
+        update quotas q set held = q.held + d.held, sold = q.sold + d.sold
+        from d join locked l on l.id = d.quota_id
+        where q.id = d.quota_id and (d.held <> 0 or d.sold <> 0)`.execute(db);
     },
 
     async endHold(holdId, status) {
