@@ -104,6 +104,26 @@ describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
     }
   });
 
+  it('a group that fails is tried hold by hold: only the bad hold\'s caller gets the error', async () => {
+    const { p, adult } = await hall(6, 2);
+    const [type] = await box.deps.store.inventory.ticketTypes(p.performance.id, [adult]);
+    const now = box.clock.now();
+    const request = (ticketTypeId: string): HoldRequest => ({
+      hold: { id: randomUUID(), performanceId: p.performance.id, createdAt: now, expiresAt: new Date(now.getTime() + 600_000) },
+      items: [{ ticketTypeId, quantity: 1, unitPrice: money(2500, 'GBP'), taxRateBp: 0, taxInclusive: true }],
+      takes: type!.quotaIds.map((quotaId) => ({ quotaId, quantity: 1 })),
+    });
+    const batcher = new HoldBatcher(box.deps.store.inventory);
+    // The third names a ticket type that does not exist: its item breaks the group's insert.
+    const asked = [request(adult), request(adult), request(randomUUID()), request(adult)];
+    const settled = await Promise.allSettled(asked.map((r) => batcher.reserve(r)));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    // The lone first, the group that failed, and its three holds alone.
+    expect(batcher.stats).toMatchObject({ holds: 4, transactions: 5, groups: 1 });
+    expect(await audit(p.performance.id)).toEqual({ Hall: { sold: 0, held: 3, available: 3 }, Student: { sold: 0, held: 0, available: 2 } });
+    expect(await box.deps.store.holds.get(asked[2]!.hold.id)).toBeNull();
+  });
+
   it('a paid hold moves from held to sold at the end of the payment, keeping the counters exact', async () => {
     const { p, adult, student } = await hall(5, 2);
     const held = await placeHold(box.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: adult, quantity: 2 }, { ticketTypeId: student, quantity: 1 }] });
