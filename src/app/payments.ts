@@ -76,7 +76,8 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
   }
 
   const now = deps.clock.now();
-  type Applied = { order: OrderRecord; refund: PaymentRecord | null; outcome: PaymentResult['outcome'] };
+  // `reread`: the order changed in the transaction and is read again after the commit, not under its hot locks.
+  type Applied = { order: OrderRecord; refund: PaymentRecord | null; outcome: PaymentResult['outcome']; reread?: boolean };
   const applied = await transact<Applied>(deps.store, async (tx) => {
     const firstTime = await tx.payments.recordEvent(deps.payments.name, outcome.eventId, now);
     const order = (await tx.orders.byId(known.orderId, { forUpdate: true }))!;
@@ -98,8 +99,7 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
         if (!canTransitionPayment(payment.status, 'paid')) return ok({ order, refund: null, outcome: describe(order, payment, outcome) });
         await tx.payments.setStatus(payment.id, 'paid', now);
         const confirmed = await confirmOrder(deps, tx, order, payment, now);
-        const after = (await tx.orders.byId(order.id))!;
-        return ok({ order: after, refund: confirmed ? null : payment, outcome: confirmed ? ('paid' as const) : ('refunded' as const) });
+        return ok({ order, reread: true, refund: confirmed ? null : payment, outcome: confirmed ? ('paid' as const) : ('refunded' as const) });
       }
     }
   });
@@ -108,7 +108,8 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
   const { refund } = applied.value;
   if (refund) await refundThroughProvider(deps, refund, money(refund.amount.amount - refund.refunded.amount, refund.amount.currency), `unfulfillable:${refund.id}`);
   void dispatchMails(deps).catch((err) => deps.log.error({ err: errorText(err) }, 'mail dispatch failed'));
-  return ok({ order: applied.value.order, outcome: applied.value.outcome });
+  const order = applied.value.reread ? (await deps.store.orders.byId(applied.value.order.id))! : applied.value.order;
+  return ok({ order, outcome: applied.value.outcome });
 }
 
 function describe(order: OrderRecord, payment: PaymentRecord, outcome: PaymentOutcome): PaymentResult['outcome'] {
