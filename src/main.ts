@@ -26,6 +26,7 @@ import { dispatchMails } from './app/mail.ts';
 import { dispatchMailings } from './app/mailings.ts';
 import { reconcilePayments } from './app/reconcile.ts';
 import { sweepExpiredHolds } from './app/holds.ts';
+import { HoldBatcher } from './app/holdBatcher.ts';
 import { applyRetention } from './app/retention.ts';
 import type { Clock, Mailer, PaymentProvider } from './app/ports.ts';
 import { type Config, ConfigError, isLoopbackUrl, loadConfigFromProcess } from './config.ts';
@@ -117,8 +118,9 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     ? new Redis(config.rateLimit.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 })
     : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis unavailable; requests are not limited and waiting rooms fail meanwhile'));
+  const store = kyselyStore(db);
   const deps: AppDeps = {
-    store: kyselyStore(db), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: argon2idHasher(), log: logger,
+    store, holdBatcher: new HoldBatcher(store.inventory), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: argon2idHasher(), log: logger,
     settings: {
       baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud, retention: config.retention,
       waitingRoomRefreshSeconds: config.waitingRoom.refreshSeconds,

@@ -1,4 +1,5 @@
 import type { FraudPolicy } from '../domain/fraud.ts';
+import type { HoldBatcher } from './holdBatcher.ts';
 import type { Clock, IpInfo, Keys, Mailer, PasskeyVerifier, PasswordHasher, PaymentProvider, ReceiptPdfRenderer, SpreadsheetWriter, Store, TicketPdfRenderer, WaitingRoomQueue } from './ports.ts';
 
 /** What the use cases are given at start. main.ts builds it; tests build it with their own adapters. */
@@ -26,6 +27,8 @@ export interface AppDeps {
   waitingRoom: WaitingRoomQueue;
   /** WebAuthn for passkeys, for this box office's origin and RP ID (ADR 0013). */
   passkeys: PasskeyVerifier;
+  /** Group commit of concurrent holds in this process (ADR 0010); without it every hold is its own statement. */
+  holdBatcher?: HoldBatcher;
 }
 
 /** The subset of pino the use cases use. Log ids, never names, emails or card data. */

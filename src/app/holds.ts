@@ -62,7 +62,10 @@ export async function placeHold(
     if (!seated) {
       // The places from every quota: one atomic statement, so no transaction is opened around it and
       // the quota rows stay locked only while the database runs it (ADR 0010).
-      const { short } = await deps.store.inventory.reserveHold(hold, items, takes);
+      // Holds arriving together in this process share one transaction (the batcher's group commit).
+      const { short } = deps.holdBatcher
+        ? await deps.holdBatcher.reserve({ hold, items, takes })
+        : await deps.store.inventory.reserveHold(hold, items, takes);
       return short.length > 0 ? fail('sold_out', '', { short }) : placed;
     }
     // With seats, the places and the seat claims are one transaction: a seat taken meanwhile rolls both back.

@@ -76,7 +76,8 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
   }
 
   const now = deps.clock.now();
-  type Applied = { order: OrderRecord; refund: PaymentRecord | null; outcome: PaymentResult['outcome'] };
+  // `reread`: the order changed in the transaction and is read again after the commit, not under its hot locks.
+  type Applied = { order: OrderRecord; refund: PaymentRecord | null; outcome: PaymentResult['outcome']; reread?: boolean };
   const applied = await transact<Applied>(deps.store, async (tx) => {
     const firstTime = await tx.payments.recordEvent(deps.payments.name, outcome.eventId, now);
     const order = (await tx.orders.byId(known.orderId, { forUpdate: true }))!;
@@ -98,8 +99,7 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
         if (!canTransitionPayment(payment.status, 'paid')) return ok({ order, refund: null, outcome: describe(order, payment, outcome) });
         await tx.payments.setStatus(payment.id, 'paid', now);
         const confirmed = await confirmOrder(deps, tx, order, payment, now);
-        const after = (await tx.orders.byId(order.id))!;
-        return ok({ order: after, refund: confirmed ? null : payment, outcome: confirmed ? ('paid' as const) : ('refunded' as const) });
+        return ok({ order, reread: true, refund: confirmed ? null : payment, outcome: confirmed ? ('paid' as const) : ('refunded' as const) });
       }
     }
   });
@@ -108,7 +108,8 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
   const { refund } = applied.value;
   if (refund) await refundThroughProvider(deps, refund, money(refund.amount.amount - refund.refunded.amount, refund.amount.currency), `unfulfillable:${refund.id}`);
   void dispatchMails(deps).catch((err) => deps.log.error({ err: errorText(err) }, 'mail dispatch failed'));
-  return ok({ order: applied.value.order, outcome: applied.value.outcome });
+  const order = applied.value.reread ? (await deps.store.orders.byId(applied.value.order.id))! : applied.value.order;
+  return ok({ order, outcome: applied.value.outcome });
 }
 
 function describe(order: OrderRecord, payment: PaymentRecord, outcome: PaymentOutcome): PaymentResult['outcome'] {
@@ -149,7 +150,10 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
   if (!isHoldLive(hold, deps.clock.now()) && !(await lateVoucherUseFree(tx, order.id, order.producerId, deps.clock.now()))) return refuse();
   // An active hold still has its places on the quota counters (even past its expiry, until the sweeper
   // ends it), so they become tickets. A hold already ended gave them back: they must still be free.
-  if (!(await tx.inventory.endHold(hold.id, 'converted'))) {
+  // Only the hold row changes here; its places move from held to sold at the end (settleSale), so the
+  // quota row, hot in an on-sale, is locked only from there to the commit (ADR 0010, "Group commit").
+  const converted = await tx.inventory.convertHold(hold.id);
+  if (!converted) {
     const { quotas, quotasOf } = await tx.inventory.lockQuotasOf(lines.map((l) => l.ticketTypeId));
     const free = new Map(quotas.map((q) => [q.quotaId, q.capacity - q.sold - q.held]));
     if (!quotaTakes(lines, quotasOf).every((t) => t.quantity <= (free.get(t.quotaId) ?? 0))) return refuse();
@@ -164,10 +168,13 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
       orderId: order.id, performanceId: order.performanceId, ticketTypeId: l.ticketTypeId, attendeeName: order.buyerName, createdAt: now,
     })),
   );
-  await tx.tickets.createMany(tickets);
+  await tx.tickets.createMany(tickets, { countLater: true });
   await tx.seats.sellHoldSeats(hold.id, tickets);
-  await issueReceipt(tx, order, now);
   if (order.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
+  // The producer's receipt counter and then the quota counters are the hot rows: they are locked last.
+  await issueReceipt(tx, order, now);
+  // Last write of the transaction: held → sold (and the new tickets) on the quota counters, in one update.
+  await tx.inventory.settleSale(converted ? hold.id : null, tickets.map((t) => t.ticketTypeId));
   deps.log.info({ orderId: order.id, paymentId: payment.id }, 'order paid, tickets issued');
   return true;
 }

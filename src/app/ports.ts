@@ -70,6 +70,8 @@ export interface QuotaAudit extends QuotaCount {
 }
 export interface NewHold { id: string; performanceId: string; createdAt: Date; expiresAt: Date }
 export interface NewHoldItem { ticketTypeId: string; quantity: number; unitPrice: Money; taxRateBp: number; taxInclusive: boolean }
+/** One hold to place: the hold, its lines, and what it takes from each quota. */
+export interface HoldRequest { hold: NewHold; items: readonly NewHoldItem[]; takes: readonly { quotaId: string; quantity: number }[] }
 
 export interface OrderRecord {
   id: string; code: string; producerId: string; performanceId: string; holdId: string; status: OrderStatus;
@@ -142,6 +144,21 @@ export interface InventoryRepo {
    * and then records the hold. Returns the quotas that had no room (then nothing changed), with their counters.
    */
   reserveHold(hold: NewHold, items: readonly NewHoldItem[], takes: readonly { quotaId: string; quantity: number }[]): Promise<{ short: QuotaCount[] }>;
+  /**
+   * Group commit (ADR 0010): several holds in ONE transaction. Locks their quotas in id order, reads the
+   * counters, decides each hold in the given order (it takes its places only if every quota it draws on
+   * has room after the holds before it), changes each quota's counter once and records the placed holds.
+   * Returns, per request, the quotas that had no room for it (then it took nothing), as seen at its turn.
+   */
+  reserveHolds(requests: readonly HoldRequest[]): Promise<{ short: QuotaCount[] }[]>;
+  /** Ends an active hold as 'converted' without touching the counters (settleSale moves them); false if it was not active. */
+  convertHold(holdId: string): Promise<boolean>;
+  /**
+   * A sale's counters in one update, meant for the end of the payment transaction so that the quota rows
+   * stay locked briefly: gives back the places of `convertedHoldId` (a hold convertHold ended; null when
+   * the places were taken afresh) and counts `ticketTypeIds` (one per ticket created with `countLater`) as sold.
+   */
+  settleSale(convertedHoldId: string | null, ticketTypeIds: readonly string[]): Promise<void>;
   /** Moves an active hold to `status` and gives its places back, exactly once; false if it was not active. */
   endHold(holdId: string, status: 'released' | 'expired' | 'converted'): Promise<boolean>;
   /** Releases (as 'expired') up to `limit` active holds whose expiry has passed, skipping any another transaction has locked. */
@@ -210,7 +227,8 @@ export interface PaymentRepo {
 
 export interface TicketRepo {
   /** Issues tickets; each one counts as sold on every quota its type draws on (the caller has checked the room). */
-  createMany(tickets: { id: string; orderId: string; performanceId: string; ticketTypeId: string; attendeeName: string; createdAt: Date }[]): Promise<void>;
+  /** With `countLater`, the sold counters are left to the caller's `inventory.settleSale` in the same transaction. */
+  createMany(tickets: { id: string; orderId: string; performanceId: string; ticketTypeId: string; attendeeName: string; createdAt: Date }[], opts?: { countLater?: boolean }): Promise<void>;
   /** Voids the order's valid tickets (all, or those listed), giving their places back; returns the ids it voided. */
   voidTickets(orderId: string, ticketIds: readonly string[] | null): Promise<string[]>;
   byOrder(orderId: string): Promise<TicketRecord[]>;

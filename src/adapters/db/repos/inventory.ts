@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { InventoryRepo, QuotaAudit, QuotaCount, TicketTypeRow } from '../../../app/ports.ts';
+import type { HoldRequest, InventoryRepo, QuotaAudit, QuotaCount, TicketTypeRow } from '../../../app/ports.ts';
 import type { Db } from '../connect.ts';
 
 /**
@@ -70,6 +70,50 @@ export async function releasePerformanceHolds(db: Db, performanceId: string): Pr
   return ids.length;
 }
 
+/**
+ * Group commit of holds (ADR 0010, "Group commit"): one transaction of four round trips for any number
+ * of holds. The quotas are locked in id order and read; each hold is decided in order against the
+ * counters as the holds before it left them; each quota's `held` then changes once, and the placed holds,
+ * their items and their takes are inserted with one multi-row statement.
+ */
+async function reserveHoldsIn(db: Db, requests: readonly HoldRequest[]): Promise<{ short: QuotaCount[] }[]> {
+  const ids = [...new Set(requests.flatMap((r) => r.takes.map((t) => t.quotaId)))];
+  const counters = new Map((await countsOf(db, ids, true)).map((q) => [q.quotaId, { ...q }]));
+  const placed: HoldRequest[] = [];
+  const added = new Map<string, number>();
+  const results = requests.map((r) => {
+    const short = r.takes.filter((t) => {
+      const q = counters.get(t.quotaId);
+      return !q || q.capacity - q.sold - q.held < t.quantity;
+    });
+    if (short.length > 0) return { short: short.flatMap((t) => { const q = counters.get(t.quotaId); return q ? [{ ...q }] : []; }) };
+    for (const t of r.takes) {
+      counters.get(t.quotaId)!.held += t.quantity;
+      added.set(t.quotaId, (added.get(t.quotaId) ?? 0) + t.quantity);
+    }
+    placed.push(r);
+    return { short: [] };
+  });
+  if (placed.length === 0) return results;
+  const deltas = sql.join([...added].map(([q, n]) => sql`(${q}::uuid, ${n}::int)`));
+  const holds = sql.join(placed.map(({ hold: h }) => sql`(${h.id}::uuid, ${h.performanceId}::uuid, 'active', ${h.createdAt}::timestamptz, ${h.expiresAt}::timestamptz)`));
+  const items = sql.join(placed.flatMap(({ hold, items }) => items.map((i) =>
+    sql`(${hold.id}::uuid, ${i.ticketTypeId}::uuid, ${i.quantity}::int, ${i.unitPrice.amount}::int, ${i.unitPrice.currency}::text, ${i.taxRateBp}::int, ${i.taxInclusive}::boolean)`)));
+  const takes = sql.join(placed.flatMap(({ hold, takes }) => takes.map((t) => sql`(${hold.id}::uuid, ${t.quotaId}::uuid, ${t.quantity}::int)`)));
+  await sql`
+    with taken as (
+      update quotas q set held = q.held + d.n from (values ${deltas}) as d (quota_id, n) where q.id = d.quota_id
+    ),
+    h as (
+      insert into holds (id, performance_id, status, created_at, expires_at) values ${holds}
+    ),
+    i as (
+      insert into hold_items (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive) values ${items}
+    )
+    insert into hold_quotas (hold_id, quota_id, quantity) values ${takes}`.execute(db);
+  return results;
+}
+
 export function inventoryRepo(db: Db): InventoryRepo {
   return {
     async ticketTypes(performanceId, ids) {
@@ -132,6 +176,39 @@ export function inventoryRepo(db: Db): InventoryRepo {
       // Only on refusal (nothing was taken or recorded): the quotas without room, with what they have left.
       const noRoom = new Set(result.rows.filter((r) => !r.room).map((r) => r.quotaId));
       return { short: await countsOf(db, takes.filter((t) => noRoom.has(t.quotaId) || !result.rows.some((r) => r.quotaId === t.quotaId)).map((t) => t.quotaId), false) };
+    },
+
+    reserveHolds(requests) {
+      if (requests.length === 0) return Promise.resolve([]);
+      return db.isTransaction ? reserveHoldsIn(db, requests) : db.transaction().execute((tx) => reserveHoldsIn(tx, requests));
+    },
+
+    async convertHold(holdId) {
+      return (await db.updateTable('holds').set({ status: 'converted' }).where('id', '=', holdId).where('status', '=', 'active').returning('id').executeTakeFirst()) !== undefined;
+    },
+
+    async settleSale(convertedHoldId, ticketTypeIds) {
+      const perType = new Map<string, number>();
+      for (const id of ticketTypeIds) perType.set(id, (perType.get(id) ?? 0) + 1);
+      if (!convertedHoldId && perType.size === 0) return;
+      const made = perType.size > 0
+        ? sql`select tq.quota_id, 0, t.n from (values ${sql.join([...perType].map(([id, n]) => sql`(${id}::uuid, ${n}::int)`))}) as t (type_id, n)
+            join ticket_type_quotas tq on tq.ticket_type_id = t.type_id`
+        : sql`select null::uuid, 0, 0 where false`;
+      // One statement, so the quota rows are locked (in id order) only from here to the commit: the hold's
+      // places leave held, the tickets' places join sold.
+      await sql`
+        with d (quota_id, held, sold) as (
+          select quota_id, sum(held)::int, sum(sold)::int from (
+            select hq.quota_id, -hq.quantity as held, 0 as sold from hold_quotas hq where hq.hold_id = ${convertedHoldId}::uuid
+            union all ${made}
+          ) as c (quota_id, held, sold)
+          group by quota_id
+        ),
+        locked as (select q.id from quotas q join d on d.quota_id = q.id order by q.id for update of q)
+        update quotas q set held = q.held + d.held, sold = q.sold + d.sold
+        from d join locked l on l.id = d.quota_id
+        where q.id = d.quota_id and (d.held <> 0 or d.sold <> 0)`.execute(db);
     },
 
     async endHold(holdId, status) {

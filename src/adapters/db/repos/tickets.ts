@@ -4,10 +4,10 @@ import { countTickets } from './inventory.ts';
 
 export function ticketRepo(db: Db): TicketRepo {
   return {
-    async createMany(tickets) {
+    async createMany(tickets, opts) {
       if (tickets.length === 0) return;
       await db.insertInto('tickets').values(tickets.map((t) => ({ ...t, status: 'valid' }))).execute();
-      await countTickets(db, tickets.map((t) => t.ticketTypeId), 1);
+      if (!opts?.countLater) await countTickets(db, tickets.map((t) => t.ticketTypeId), 1);
     },
     async voidTickets(orderId, ticketIds) {
       let q = db.updateTable('tickets').set({ status: 'void' }).where('orderId', '=', orderId).where('status', '=', 'valid');
