@@ -31,16 +31,15 @@ export async function placeHold(
   const request = normaliseRequest(input.lines);
   if (!request.ok) return request;
   const now = deps.clock.now();
-  const performance = await deps.store.catalog.performanceContext(input.performanceId);
+  const lines = request.value;
+  const performance = await deps.store.inventory.holdContext(input.performanceId, lines.map((l) => l.ticketTypeId));
   if (!performance) return fail('not_found', 'There is no such performance.');
   if (input.eventSlug !== undefined && (performance.eventSlug !== input.eventSlug || !performance.published)) {
     return fail('invalid_input', 'Choose a performance of this event.');
   }
   if (performance.cancelledAt) return fail('sales_closed', 'This performance has been cancelled.');
   if (performance.startsAt <= now) return fail('sales_closed', 'Sales for this performance have closed.');
-
-  const lines = request.value;
-  const types = await deps.store.inventory.ticketTypes(input.performanceId, lines.map((l) => l.ticketTypeId));
+  const types = performance.types;
   if (types.length !== lines.length) return fail('invalid_input', 'One of the chosen ticket types is not sold for this performance.');
   const rules = checkSaleRules(lines, types, now);
   if (!rules.ok) return rules;

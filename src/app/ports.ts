@@ -137,8 +137,13 @@ export interface CatalogRepo {
  * changes the row justifying it: a hold's insert or its leaving 'active', a ticket's insert or void.
  */
 export interface InventoryRepo {
-  /** The performance's ticket types among `ids`, with their sales rules and quotas. */
-  ticketTypes(performanceId: string, ids: readonly string[]): Promise<TicketTypeRow[]>;
+  /**
+   * What a hold checks, in one read: the performance (null when there is none) and its ticket types
+   * among `ids`, with their sales rules and quotas.
+   */
+  holdContext(performanceId: string, ids: readonly string[]): Promise<{
+    startsAt: Date; cancelledAt: Date | null; eventSlug: string; published: boolean; types: TicketTypeRow[];
+  } | null>;
   /**
    * THE hold, one atomic statement: takes `takes` from the quotas' counters only if every one has room,
    * and then records the hold. Returns the quotas that had no room (then nothing changed), with their counters.

@@ -76,7 +76,7 @@ describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
 
   it('a group is decided in arrival order across shared quotas, in one transaction', async () => {
     const { p, adult, student } = await hall(6, 2);
-    const [types] = [await box.deps.store.inventory.ticketTypes(p.performance.id, [adult, student])];
+    const types = (await box.deps.store.inventory.holdContext(p.performance.id, [adult, student]))!.types;
     const quotasOf = new Map(types.map((t) => [t.id, t.quotaIds]));
     const now = box.clock.now();
     const request = (ticketTypeId: string, quantity: number): HoldRequest => ({
@@ -106,7 +106,7 @@ describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
 
   it('a group that fails is tried hold by hold: only the bad hold\'s caller gets the error', async () => {
     const { p, adult } = await hall(6, 2);
-    const [type] = await box.deps.store.inventory.ticketTypes(p.performance.id, [adult]);
+    const [type] = (await box.deps.store.inventory.holdContext(p.performance.id, [adult]))!.types;
     const now = box.clock.now();
     const request = (ticketTypeId: string): HoldRequest => ({
       hold: { id: randomUUID(), performanceId: p.performance.id, createdAt: now, expiresAt: new Date(now.getTime() + 600_000) },

@@ -116,23 +116,32 @@ async function reserveHoldsIn(db: Db, requests: readonly HoldRequest[]): Promise
 
 export function inventoryRepo(db: Db): InventoryRepo {
   return {
-    async ticketTypes(performanceId, ids) {
-      if (ids.length === 0) return [];
+    async holdContext(performanceId, ids) {
+      // One round trip for everything a hold checks before it takes places: the performance and the
+      // chosen types (a left join, so an unknown type id still finds the performance).
       const rows = await db
-        .selectFrom('ticketTypes')
-        .where('performanceId', '=', performanceId)
-        .where('id', 'in', ids)
+        .selectFrom('performances as pf')
+        .innerJoin('events as e', 'e.id', 'pf.eventId')
+        .leftJoin('ticketTypes as tt', (j) => j.onRef('tt.performanceId', '=', 'pf.id').on('tt.id', 'in', ids.length > 0 ? [...ids] : [performanceId]))
+        .where('pf.id', '=', performanceId)
         .select([
-          'id', 'performanceId', 'name', 'priceMinor', 'currency', 'taxRateBp', 'taxInclusive', 'salesOpensAt', 'salesClosesAt', 'minPerOrder', 'maxPerOrder', 'zone',
-          // One round trip: the quotas come along as text (a uuid[] would need an array parser on each driver).
-          (eb) => eb.selectFrom('ticketTypeQuotas as tq').whereRef('tq.ticketTypeId', '=', 'ticketTypes.id')
+          'pf.startsAt', 'pf.cancelledAt', 'e.slug as eventSlug', 'e.published',
+          'tt.id', 'tt.name', 'tt.priceMinor', 'tt.currency', 'tt.taxRateBp', 'tt.taxInclusive', 'tt.salesOpensAt', 'tt.salesClosesAt',
+          'tt.minPerOrder', 'tt.maxPerOrder', 'tt.zone',
+          // The quotas come along as text (a uuid[] would need an array parser on each driver).
+          (eb) => eb.selectFrom('ticketTypeQuotas as tq').whereRef('tq.ticketTypeId', '=', 'tt.id')
             .select(sql<string>`coalesce(string_agg(tq.quota_id::text, ',' order by tq.quota_id), '')`.as('q')).as('quotas'),
         ])
-        .orderBy('id')
+        .orderBy('tt.id')
         .execute();
-      return rows.map(({ quotas, ...r }): TicketTypeRow => ({
-        ...r, salesOpensAt: r.salesOpensAt ?? null, salesClosesAt: r.salesClosesAt ?? null, zone: r.zone ?? null, quotaIds: quotas ? quotas.split(',') : [],
-      }));
+      const first = rows[0];
+      if (!first) return null;
+      const types = rows.flatMap((r): TicketTypeRow[] => (r.id === null ? [] : [{
+        id: r.id, performanceId, name: r.name!, priceMinor: r.priceMinor!, currency: r.currency!, taxRateBp: r.taxRateBp!, taxInclusive: r.taxInclusive!,
+        salesOpensAt: r.salesOpensAt ?? null, salesClosesAt: r.salesClosesAt ?? null, minPerOrder: r.minPerOrder!, maxPerOrder: r.maxPerOrder!,
+        zone: r.zone ?? null, quotaIds: r.quotas ? r.quotas.split(',') : [],
+      }]));
+      return { startsAt: first.startsAt, cancelledAt: first.cancelledAt ?? null, eventSlug: first.eventSlug, published: first.published, types };
     },
 
     /**
