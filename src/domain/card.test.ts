@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cardExpiryValid, luhnValid, normaliseCardNumber } from './card.ts';
 
 describe('luhnValid', () => {
@@ -116,17 +116,15 @@ describe('cardExpiryValid', () => {
   it('uses the UTC month of now, whatever the local time zone', () => {
     const endOfMay = new Date('2026-05-31T23:59:59.999Z');
     const startOfJune = new Date('2026-06-01T00:00:00.000Z');
-    const savedTz = process.env.TZ;
     try {
       // Node applies a change of TZ at once. Auckland is already in June; Los Angeles still in May.
       for (const tz of ['UTC', 'Pacific/Auckland', 'America/Los_Angeles']) {
-        process.env.TZ = tz;
+        vi.stubEnv('TZ', tz);
         expect(cardExpiryValid('05/26', endOfMay), tz).toBe(true);
         expect(cardExpiryValid('05/26', startOfJune), tz).toBe(false);
       }
     } finally {
-      if (savedTz === undefined) delete process.env.TZ;
-      else process.env.TZ = savedTz;
+      vi.unstubAllEnvs();
     }
   });
 

@@ -5,26 +5,37 @@ import type { FieldPurposes } from '../domain/privacy.ts';
 
 export const uuid = z.uuid({ message: 'That is not a valid id.' });
 
+/**
+ * The quantities of a ticket form: a field `q_<ticket type id>` per type, blank meaning none. Null
+ * (with the issue added) when a type id is malformed or a quantity is not a whole number from 0 to 99;
+ * the use case then applies the real limits (per-order and per-type, with their messages).
+ */
+function quantityLines(body: Record<string, unknown>, ctx: z.RefinementCtx): { ticketTypeId: string; quantity: number }[] | null {
+  const lines: { ticketTypeId: string; quantity: number }[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    const m = /^q_(.*)$/.exec(key);
+    if (!m) continue;
+    if (!uuid.safeParse(m[1]).success) {
+      ctx.addIssue({ code: 'custom', message: 'One of the chosen ticket types does not exist.' });
+      return null;
+    }
+    const text = typeof value === 'string' ? value.trim() : '';
+    const quantity = text === '' ? 0 : Number(text);
+    if (!Number.isInteger(quantity) || quantity < 0 || quantity > 99) {
+      ctx.addIssue({ code: 'custom', message: 'Quantities must be whole numbers from 0 to 99.' });
+      return null;
+    }
+    lines.push({ ticketTypeId: m[1]!, quantity });
+  }
+  return lines;
+}
+
 export const holdForm = z
   .object({ performanceId: uuid })
   .catchall(z.unknown())
   .transform((body, ctx) => {
-    const lines: { ticketTypeId: string; quantity: number }[] = [];
-    for (const [key, value] of Object.entries(body)) {
-      const m = /^q_(.*)$/.exec(key);
-      if (!m) continue;
-      if (!uuid.safeParse(m[1]).success) {
-        ctx.addIssue({ code: 'custom', message: 'One of the chosen ticket types does not exist.' });
-        return z.NEVER;
-      }
-      const text = typeof value === 'string' ? value.trim() : '';
-      const quantity = text === '' ? 0 : Number(text);
-      if (!Number.isInteger(quantity) || quantity < 0 || quantity > 99) {
-        ctx.addIssue({ code: 'custom', message: 'Quantities must be whole numbers from 0 to 10.' });
-        return z.NEVER;
-      }
-      lines.push({ ticketTypeId: m[1]!, quantity });
-    }
+    const lines = quantityLines(body, ctx);
+    if (lines === null) return z.NEVER;
     return { performanceId: body.performanceId, lines };
   });
 
@@ -187,22 +198,8 @@ export const counterSaleForm = z
   })
   .catchall(z.unknown())
   .transform((body, ctx) => {
-    const lines: { ticketTypeId: string; quantity: number }[] = [];
-    for (const [key, value] of Object.entries(body)) {
-      const m = /^q_(.*)$/.exec(key);
-      if (!m) continue;
-      if (!uuid.safeParse(m[1]).success) {
-        ctx.addIssue({ code: 'custom', message: 'One of the chosen ticket types does not exist.' });
-        return z.NEVER;
-      }
-      const text = typeof value === 'string' ? value.trim() : '';
-      const quantity = text === '' ? 0 : Number(text);
-      if (!Number.isInteger(quantity) || quantity < 0 || quantity > 99) {
-        ctx.addIssue({ code: 'custom', message: 'Quantities must be whole numbers from 0 to 99.' });
-        return z.NEVER;
-      }
-      lines.push({ ticketTypeId: m[1]!, quantity });
-    }
+    const lines = quantityLines(body, ctx);
+    if (lines === null) return z.NEVER;
     return {
       saleId: body.saleId, buyerName: body.buyerName, buyerEmail: body.buyerEmail, marketingConsent: body.marketingConsent,
       method: body.method, terminalRef: body.terminalRef, lines,
