@@ -8,6 +8,7 @@ import { money } from '../../src/domain/money.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { checkoutAndSettle } from '../support/buy.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
+import { auditInventory } from '../support/inventory.ts';
 
 /** Group commit of holds in one process (ADR 0010, "Group commit"), on both databases. */
 describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
@@ -36,17 +37,7 @@ describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
     return { p, adult, student };
   }
 
-  /** Counters equal the rows, and sold + held + available = capacity, on every quota. */
-  async function audit(performanceId: string) {
-    const quotas = await box.deps.store.inventory.audit(performanceId, box.clock.now());
-    for (const q of quotas) {
-      expect(q.sold, q.name).toBe(q.soldFromRows);
-      expect(q.held, q.name).toBe(q.heldFromRows);
-      expect(q.sold + q.held + q.available, q.name).toBe(q.capacity);
-      expect(q.available, q.name).toBeGreaterThanOrEqual(0);
-    }
-    return Object.fromEntries(quotas.map((q) => [q.name, { sold: q.sold, held: q.held, available: q.available }]));
-  }
+  const audit = (performanceId: string) => auditInventory(box.deps, performanceId, box.clock.now());
 
   it('many buyers at once in one process: fewer transactions than holds, no oversell, exact refusals', async () => {
     const { p, adult } = await hall(10, 5);

@@ -8,6 +8,7 @@ import { eventPage } from '../../src/app/storefront.ts';
 import { producerWithEvent, type TestBoxOffice, testBoxOffice } from '../support/boxOffice.ts';
 import { checkoutAndSettle } from '../support/buy.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from '../support/db.ts';
+import { auditInventory } from '../support/inventory.ts';
 
 const MINUTE = 60_000;
 
@@ -47,17 +48,7 @@ describe.each(DB_KINDS)('inventory on %s', (kind) => {
     return Object.fromEntries(e.value.performances[0]!.ticketTypes.map((t) => [t.name, t.available]));
   }
 
-  /** The invariant, from the rows: counters match them, and sold + held + available = capacity. */
-  async function audit(performanceId: string) {
-    const quotas = await box.deps.store.inventory.audit(performanceId, box.clock.now());
-    for (const q of quotas) {
-      expect(q.sold, q.name).toBe(q.soldFromRows);
-      expect(q.held, q.name).toBe(q.heldFromRows);
-      expect(q.sold + q.held + q.available, q.name).toBe(q.capacity);
-      expect(q.available, q.name).toBeGreaterThanOrEqual(0);
-    }
-    return Object.fromEntries(quotas.map((q) => [q.name, { sold: q.sold, held: q.held, available: q.available }]));
-  }
+  const audit = (performanceId: string) => auditInventory(box.deps, performanceId, box.clock.now());
 
   it('a hold takes places from every quota its types draw on: the shared hall and the students\' own', async () => {
     const { p, adult, student, companion, hold } = await hall();
