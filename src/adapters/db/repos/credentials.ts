@@ -1,7 +1,9 @@
 import type { CredentialRepo } from '../../../app/ports.ts';
 import type { Db } from '../connect.ts';
+import { singleUseTokens } from './singleUseTokens.ts';
 
 export function credentialRepo(db: Db): CredentialRepo {
+  const resets = singleUseTokens(db, 'passwordResets');
   return {
     async userById(userId) {
       const r = await db.selectFrom('users').where('id', '=', userId).where('removedAt', 'is', null).select(['id', 'producerId', 'email', 'name', 'role', 'passwordHash']).executeTakeFirst();
@@ -38,27 +40,8 @@ export function credentialRepo(db: Db): CredentialRepo {
     async createPasswordReset(r) {
       await db.insertInto('passwordResets').values({ ...r, usedAt: null }).execute();
     },
-    async passwordResetUser(tokenHash, now) {
-      const r = await db
-        .selectFrom('passwordResets')
-        .where('tokenHash', '=', tokenHash)
-        .where('usedAt', 'is', null)
-        .where('expiresAt', '>', now)
-        .select('userId')
-        .executeTakeFirst();
-      return r?.userId ?? null;
-    },
-    async takePasswordReset(tokenHash, now) {
-      const r = await db
-        .updateTable('passwordResets')
-        .set({ usedAt: now })
-        .where('tokenHash', '=', tokenHash)
-        .where('usedAt', 'is', null)
-        .where('expiresAt', '>', now)
-        .returning('userId')
-        .executeTakeFirst();
-      return r?.userId ?? null;
-    },
+    passwordResetUser: (tokenHash, now) => resets.userOf(tokenHash, now),
+    takePasswordReset: (tokenHash, now) => resets.take(tokenHash, now),
     async setPassword(userId, passwordHash, now) {
       await db.updateTable('users').set({ passwordHash }).where('id', '=', userId).execute();
       const ended = await db.deleteFrom('sessions').where('userId', '=', userId).executeTakeFirst();

@@ -1,7 +1,9 @@
 import type { InvitationRecord, TeamRepo } from '../../../app/ports.ts';
 import type { Db } from '../connect.ts';
+import { singleUseTokens } from './singleUseTokens.ts';
 
 export function teamRepo(db: Db): TeamRepo {
+  const verifications = singleUseTokens(db, 'emailVerifications');
   const invitations = () =>
     db
       .selectFrom('invitations as i')
@@ -48,30 +50,14 @@ export function teamRepo(db: Db): TeamRepo {
     async createEmailVerification(v) {
       await db.insertInto('emailVerifications').values({ ...v, usedAt: null }).execute();
     },
-    async emailVerificationUser(tokenHash, now) {
-      const r = await db
-        .selectFrom('emailVerifications')
-        .where('tokenHash', '=', tokenHash)
-        .where('usedAt', 'is', null)
-        .where('expiresAt', '>', now)
-        .select('userId')
-        .executeTakeFirst();
-      return r?.userId ?? null;
-    },
+    emailVerificationUser: (tokenHash, now) => verifications.userOf(tokenHash, now),
     async takeEmailVerification(tokenHash, now) {
-      const r = await db
-        .updateTable('emailVerifications')
-        .set({ usedAt: now })
-        .where('tokenHash', '=', tokenHash)
-        .where('usedAt', 'is', null)
-        .where('expiresAt', '>', now)
-        .returning('userId')
-        .executeTakeFirst();
-      if (!r) return null;
-      await db.updateTable('users').set({ emailVerifiedAt: now }).where('id', '=', r.userId).where('emailVerifiedAt', 'is', null).execute();
+      const userId = await verifications.take(tokenHash, now);
+      if (!userId) return null;
+      await db.updateTable('users').set({ emailVerifiedAt: now }).where('id', '=', userId).where('emailVerifiedAt', 'is', null).execute();
       // The other links of this user are of no use any more.
-      await db.updateTable('emailVerifications').set({ usedAt: now }).where('userId', '=', r.userId).where('usedAt', 'is', null).execute();
-      return r.userId;
+      await db.updateTable('emailVerifications').set({ usedAt: now }).where('userId', '=', userId).where('usedAt', 'is', null).execute();
+      return userId;
     },
     async userVerified(userId) {
       const r = await db.selectFrom('users').where('id', '=', userId).select('emailVerifiedAt').executeTakeFirst();
