@@ -132,21 +132,29 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await context.close();
   });
 
-  it('finds no serious or critical violation on any page type', async () => {
+  /** What a run records: axe findings per page visited, requests to another origin, and CSP errors in the console. */
+  function recorder() {
     const findings: Finding[] = [];
     const visited: string[] = [];
-    const check = async (page: Page, name: string) => {
-      visited.push(name);
-      findings.push(...await audit(page, name));
-    };
     const offOrigin: string[] = [];
-    const watch = (context: BrowserContext) => context.on('request', (r) => {
-      if (new URL(r.url()).origin !== base && !r.url().startsWith('data:')) offOrigin.push(r.url());
-    });
     const cspErrors: string[] = [];
-    const listen = (page: Page) => page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(`${page.url()}: ${m.text()}`);
-    });
+    return {
+      findings, visited, offOrigin, cspErrors,
+      check: async (page: Page, name: string) => {
+        visited.push(name);
+        findings.push(...await audit(page, name));
+      },
+      watch: (context: BrowserContext) => context.on('request', (r) => {
+        if (new URL(r.url()).origin !== base && !r.url().startsWith('data:')) offOrigin.push(r.url());
+      }),
+      listen: (page: Page) => page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(`${page.url()}: ${m.text()}`);
+      }),
+    };
+  }
+
+  it('finds no serious or critical violation on any page type', async () => {
+    const { findings, visited, check, offOrigin, watch, cspErrors, listen } = recorder();
 
     // ---- the buyer ----
     const buyerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -332,20 +340,7 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
   });
 
   it('finds no serious or critical violation on the team, sign-up, verification and invitation pages', async () => {
-    const findings: Finding[] = [];
-    const visited: string[] = [];
-    const check = async (page: Page, name: string) => {
-      visited.push(name);
-      findings.push(...await audit(page, name));
-    };
-    const offOrigin: string[] = [];
-    const watch = (context: BrowserContext) => context.on('request', (r) => {
-      if (new URL(r.url()).origin !== base && !r.url().startsWith('data:')) offOrigin.push(r.url());
-    });
-    const cspErrors: string[] = [];
-    const listen = (page: Page) => page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(`${page.url()}: ${m.text()}`);
-    });
+    const { findings, visited, check, offOrigin, watch, cspErrors, listen } = recorder();
     const producerContext = await browser.newContext();
     watch(producerContext);
     const staff = track(await producerContext.newPage());
