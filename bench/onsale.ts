@@ -50,7 +50,8 @@ const USAGE = `Usage: npm run bench:onsale -- [options]
   --sale-seconds S  the sale stops after this, sold out or not (default 120)
   --tickets N       the large on-sale, whole run under 5 minutes: --capacity N --per-buyer 10
                     --seconds 5 --sale-seconds 180 (e.g. --tickets 200000)
-  --database URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)`;
+  --database URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
+  --profile DIR     write a V8 CPU profile of each app process into DIR (node --cpu-prof)`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -63,6 +64,7 @@ const { values: flags } = parseArgs({
     'sale-seconds': { type: 'string' },
     tickets: { type: 'string' },
     database: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    profile: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -377,7 +379,9 @@ async function main(): Promise<void> {
       FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: '100000',
     };
     const secretKey = randomBytes(32).toString('base64url');
-    apps.push(...(await startKillableAppProcesses(K, { databaseUrl: database.url, secretKey, env })));
+    apps.push(...(await startKillableAppProcesses(K, {
+      databaseUrl: database.url, secretKey, env, nodeOptions: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [],
+    })));
     const agents = apps.map(() => keepAliveAgent(C));
 
     // Warm-up: every process loads its ASN index, JITs the flow and fills its pool.
