@@ -9,6 +9,7 @@ import type { CheckoutQuestion, Hold, OrderRecord, PerformanceContext, QuotaCoun
 import { holdSeats } from './seatClaims.ts';
 import { transact } from './transact.ts';
 import { orderVoucher, voucherForHold } from './vouchers.ts';
+import { admissionValid, queuePath } from './waitingRoom.ts';
 
 export interface PlacedHold {
   holdId: string;
@@ -23,10 +24,16 @@ const SWEEP_BATCH = 500;
  * then the places are taken from every quota the chosen types draw on, only if all have room, and the
  * hold is recorded, in one statement (`inventory.reserveHold`, the one hold SQL). If a quota is short,
  * holds that have expired but are not yet swept are ended and it is tried once more.
+ * With `admission` (a storefront hold: the visitor's waiting-room cookies), the hold is refused, as
+ * `forbidden` with the queue's path, while the event's waiting room is on and the admission is not
+ * valid (ADR 0012); the room's state comes with the hold's one read, so the gate costs no query.
  */
 export async function placeHold(
   deps: AppDeps,
-  input: { performanceId: string; lines: readonly RequestedLine[]; eventSlug?: string; seats?: readonly SeatChoice[] },
+  input: {
+    performanceId: string; lines: readonly RequestedLine[]; eventSlug?: string; seats?: readonly SeatChoice[];
+    admission?: { visitorId: string | null; token: string | null };
+  },
 ): Promise<Result<PlacedHold>> {
   const request = normaliseRequest(input.lines);
   if (!request.ok) return request;
@@ -36,6 +43,9 @@ export async function placeHold(
   if (!performance) return fail('not_found', 'There is no such performance.');
   if (input.eventSlug !== undefined && (performance.eventSlug !== input.eventSlug || !performance.published)) {
     return fail('invalid_input', 'Choose a performance of this event.');
+  }
+  if (input.admission && performance.waitingRoom && !admissionValid(deps, performance.eventId, input.admission.visitorId, input.admission.token)) {
+    return fail('forbidden', 'This sale has a waiting room. Join the queue, and you can choose tickets when it is your turn.', { queue: queuePath(performance.eventSlug) });
   }
   if (performance.cancelledAt) return fail('sales_closed', 'This performance has been cancelled.');
   if (performance.startsAt <= now) return fail('sales_closed', 'Sales for this performance have closed.');

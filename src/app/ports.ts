@@ -138,11 +138,11 @@ export interface CatalogRepo {
  */
 export interface InventoryRepo {
   /**
-   * What a hold checks, in one read: the performance (null when there is none) and its ticket types
-   * among `ids`, with their sales rules and quotas.
+   * What a hold checks, in one read: the performance (null when there is none), whether its event's
+   * waiting room is on, and its ticket types among `ids`, with their sales rules and quotas.
    */
   holdContext(performanceId: string, ids: readonly string[]): Promise<{
-    startsAt: Date; cancelledAt: Date | null; eventSlug: string; published: boolean; types: TicketTypeRow[];
+    startsAt: Date; cancelledAt: Date | null; eventId: string; eventSlug: string; published: boolean; waitingRoom: boolean; types: TicketTypeRow[];
   } | null>;
   /**
    * THE hold, one atomic statement: takes `takes` from the quotas' counters only if every one has room,

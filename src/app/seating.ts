@@ -64,6 +64,8 @@ export interface SeatedHoldRequest {
   performanceId: string;
   /** The event page the request came from: its performance must be of this published event. */
   eventSlug?: string;
+  /** The visitor's waiting-room cookies, for the gate (placeHold). */
+  admission?: { visitorId: string | null; token: string | null };
   /** Places of unseated ticket types, as on the plain form. */
   lines: readonly RequestedLine[];
   /** Seats the buyer chose. */
@@ -100,7 +102,7 @@ export async function placeSeatedHold(deps: AppDeps, req: SeatedHoldRequest): Pr
 
 /** One place of the seat's ticket type per seat, with the buyer's other places. */
 function holdWith(deps: AppDeps, req: SeatedHoldRequest, seats: SeatChoice[]): Promise<Result<PlacedHold>> {
-  return placeHold(deps, { performanceId: req.performanceId, eventSlug: req.eventSlug, lines: [...req.lines, ...seatLines(seats)], seats });
+  return placeHold(deps, { performanceId: req.performanceId, eventSlug: req.eventSlug, lines: [...req.lines, ...seatLines(seats)], seats, admission: req.admission });
 }
 
 /** Each chosen seat with the ticket type of its zone; a seat that is not for sale is refused here with its name. */

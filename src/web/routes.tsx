@@ -81,10 +81,12 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
   });
 
   app.post<{ Params: { slug: string } }>('/events/:slug/hold', async (req, reply) => {
-    // A request that skipped the waiting room places nothing: back to the queue (ADR 0012).
-    if (!(await requireAdmission(deps, req.params.slug, visitOf(deps, req))).ok) return toQueue(reply, queuePath(req.params.slug));
-    // The event page is read only to answer a refusal: a hold's own reads are few (ADR 0010).
+    // A request that skipped the waiting room places nothing (ADR 0012): the hold checks the admission
+    // with its one read, and any refusal checks it again before the event page is shown, so a visitor
+    // without one is sent back to the queue. The event page is read only to answer a refusal (ADR 0010).
+    const visit = visitOf(deps, req);
     const again = async (status: number, errors: string[], selectedSeats: readonly string[] = []) => {
+      if (!(await requireAdmission(deps, req.params.slug, visit)).ok) return toQueue(reply, queuePath(req.params.slug));
       const event = await eventPage(deps, req.params.slug);
       if (!event.ok) return failurePage(reply, event);
       return html(reply, <EventPage event={event.value} errors={errors} viewer={null} seating={await eventSeating(deps, event.value)} selectedSeats={selectedSeats} />, status);
@@ -93,7 +95,7 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
     if (!form.success) return again(400, firstMessages(form.error));
     const seats = seatChoiceForm.safeParse(req.body ?? {});
     if (!seats.success) return again(400, firstMessages(seats.error));
-    const hold = await placeSeatedHold(deps, { ...form.data, ...seats.data, eventSlug: req.params.slug });
+    const hold = await placeSeatedHold(deps, { ...form.data, ...seats.data, eventSlug: req.params.slug, admission: visit });
     if (!hold.ok) return again(statusOf(hold), [hold.message], seats.data.seatIds);
     return reply.redirect(`/checkout/${hold.value.holdId}`, 303);
   });

@@ -95,6 +95,31 @@ describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
     }
   });
 
+  it('a group with room for all of it is placed whole by the repository, with exact counters and rows', async () => {
+    const { p, adult, student } = await hall(10, 3);
+    const types = (await box.deps.store.inventory.holdContext(p.performance.id, [adult, student]))!.types;
+    const quotasOf = new Map(types.map((t) => [t.id, t.quotaIds]));
+    const now = box.clock.now();
+    const request = (ticketTypeId: string, quantity: number): HoldRequest => ({
+      hold: { id: randomUUID(), performanceId: p.performance.id, createdAt: now, expiresAt: new Date(now.getTime() + 600_000) },
+      items: [{ ticketTypeId, quantity, unitPrice: money(2500, 'GBP'), taxRateBp: 0, taxInclusive: true }],
+      takes: quotasOf.get(ticketTypeId)!.map((quotaId) => ({ quotaId, quantity })),
+    });
+    // 4 + 3 + 3 = the whole hall, 3 = every student place: the group fits exactly.
+    const asked = [request(adult, 4), request(student, 2), request(adult, 3), request(student, 1)];
+    const results = await box.deps.store.inventory.reserveHolds(asked);
+    expect(results).toEqual(asked.map(() => ({ short: [] })));
+    expect(await audit(p.performance.id)).toEqual({ Hall: { sold: 0, held: 10, available: 0 }, Student: { sold: 0, held: 3, available: 0 } });
+    for (const r of asked) {
+      const hold = await box.deps.store.holds.get(r.hold.id);
+      expect(hold?.lines.map((l) => [l.ticketTypeId, l.quantity])).toEqual([[r.items[0]!.ticketTypeId, r.items[0]!.quantity]]);
+    }
+    // One place more than is left: nothing of the group is placed whole, each hold is decided alone.
+    const more = [request(adult, 1), request(student, 1)];
+    expect((await box.deps.store.inventory.reserveHolds(more)).map((r) => r.short.length > 0)).toEqual([true, true]);
+    expect(await audit(p.performance.id)).toEqual({ Hall: { sold: 0, held: 10, available: 0 }, Student: { sold: 0, held: 3, available: 0 } });
+  });
+
   it('a group that fails is tried hold by hold: only the bad hold\'s caller gets the error', async () => {
     const { p, adult } = await hall(6, 2);
     const [type] = (await box.deps.store.inventory.holdContext(p.performance.id, [adult]))!.types;

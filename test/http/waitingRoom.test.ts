@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,12 @@ describe('waiting room routes', () => {
     const fake = await postForm(box.server, `/events/${p.slug}/hold`, `mq_queue=${randomBytes(16).toString('base64url')}; mq_admission=9999999999.${'A'.repeat(43)}`, holdBody());
     expect(fake.statusCode).toBe(303);
     expect(fake.headers.location).toBe(`/events/${p.slug}/queue`);
+    // A refused hold shows no event page either: a bad form, or another event's performance, go to the queue too.
+    for (const body of [{ performanceId: 'nope' }, { ...holdBody(), [`q_${p.performance.ticketTypeIds[0]}`]: '999' }, { ...holdBody(), performanceId: randomUUID() }]) {
+      const refused = await postForm(box.server, `/events/${p.slug}/hold`, null, body);
+      expect(refused.statusCode).toBe(303);
+      expect(refused.headers.location).toBe(`/events/${p.slug}/queue`);
+    }
     expect(await holdCount()).toBe(before);
   });
 

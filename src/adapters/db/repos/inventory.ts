@@ -70,36 +70,85 @@ export async function releasePerformanceHolds(db: Db, performanceId: string): Pr
   return ids.length;
 }
 
+/** The rows a group of placed holds inserts: the holds, their items and what each takes from each quota. */
+function groupRows(placed: readonly HoldRequest[]) {
+  return {
+    holds: sql.join(placed.map(({ hold: h }) => sql`(${h.id}::uuid, ${h.performanceId}::uuid, 'active', ${h.createdAt}::timestamptz, ${h.expiresAt}::timestamptz)`)),
+    items: sql.join(placed.flatMap(({ hold, items }) => items.map((i) =>
+      sql`(${hold.id}::uuid, ${i.ticketTypeId}::uuid, ${i.quantity}::int, ${i.unitPrice.amount}::int, ${i.unitPrice.currency}::text, ${i.taxRateBp}::int, ${i.taxInclusive}::boolean)`))),
+    takes: sql.join(placed.flatMap(({ hold, takes }) => takes.map((t) => sql`(${hold.id}::uuid, ${t.quotaId}::uuid, ${t.quantity}::int)`))),
+  };
+}
+
+/** What a group of holds takes from each quota in all, in quota id order. */
+function totalTakes(requests: readonly HoldRequest[]): [string, number][] {
+  const added = new Map<string, number>();
+  for (const r of requests) for (const t of r.takes) added.set(t.quotaId, (added.get(t.quotaId) ?? 0) + t.quantity);
+  return [...added].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
 /**
- * Group commit of holds (ADR 0010, "Group commit"): one transaction of four round trips for any number
- * of holds. The quotas are locked in id order and read; each hold is decided in order against the
- * counters as the holds before it left them; each quota's `held` then changes once, and the placed holds,
- * their items and their takes are inserted with one multi-row statement.
+ * Group commit, fast path (ADR 0010, "Group commit"): ONE statement places every hold of the group if
+ * every quota has room for all of them together, and otherwise places none. Like a lone hold, it runs
+ * without an explicit transaction, so the quota rows are locked only while the server runs it and
+ * commits: no round trip between the lock and the commit. Returns false when some quota lacked room
+ * for the whole group (then nothing changed, and the caller decides hold by hold).
+ */
+async function reserveAllOrNone(db: Db, requests: readonly HoldRequest[]): Promise<boolean> {
+  const total = totalTakes(requests);
+  const { holds, items, takes } = groupRows(requests);
+  const r = await sql<{ ok: boolean }>`
+    with t (quota_id, n) as (values ${sql.join(total.map(([q, n]) => sql`(${q}::uuid, ${n}::int)`))}),
+    locked as (
+      select q.id, q.capacity - q.sold - q.held >= t.n as room
+      from quotas q join t on t.quota_id = q.id
+      order by q.id
+      for update of q
+    ),
+    go as (select count(*) filter (where room) = ${total.length} as ok from locked),
+    taken as (
+      update quotas q set held = q.held + t.n from t, go
+      where go.ok and q.id = t.quota_id
+    ),
+    h as (
+      insert into holds (id, performance_id, status, created_at, expires_at)
+      select v.* from (values ${holds}) as v (id, performance_id, status, created_at, expires_at) cross join go where go.ok
+    ),
+    i as (
+      insert into hold_items (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive)
+      select v.* from (values ${items}) as v (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive) cross join go where go.ok
+    ),
+    hq as (
+      insert into hold_quotas (hold_id, quota_id, quantity)
+      select v.* from (values ${takes}) as v (hold_id, quota_id, quantity) cross join go where go.ok
+    )
+    select ok from go`.execute(db);
+  return r.rows[0]?.ok === true;
+}
+
+/**
+ * Group commit, deciding hold by hold (when the group as a whole did not fit): one transaction of four
+ * round trips for any number of holds. The quotas are locked in id order and read; each hold is decided
+ * in order against the counters as the holds before it left them; each quota's `held` then changes once,
+ * and the placed holds, their items and their takes are inserted with one multi-row statement.
  */
 async function reserveHoldsIn(db: Db, requests: readonly HoldRequest[]): Promise<{ short: QuotaCount[] }[]> {
   const ids = [...new Set(requests.flatMap((r) => r.takes.map((t) => t.quotaId)))];
   const counters = new Map((await countsOf(db, ids, true)).map((q) => [q.quotaId, { ...q }]));
   const placed: HoldRequest[] = [];
-  const added = new Map<string, number>();
   const results = requests.map((r) => {
     const short = r.takes.filter((t) => {
       const q = counters.get(t.quotaId);
       return !q || q.capacity - q.sold - q.held < t.quantity;
     });
     if (short.length > 0) return { short: short.flatMap((t) => { const q = counters.get(t.quotaId); return q ? [{ ...q }] : []; }) };
-    for (const t of r.takes) {
-      counters.get(t.quotaId)!.held += t.quantity;
-      added.set(t.quotaId, (added.get(t.quotaId) ?? 0) + t.quantity);
-    }
+    for (const t of r.takes) counters.get(t.quotaId)!.held += t.quantity;
     placed.push(r);
     return { short: [] };
   });
   if (placed.length === 0) return results;
-  const deltas = sql.join([...added].map(([q, n]) => sql`(${q}::uuid, ${n}::int)`));
-  const holds = sql.join(placed.map(({ hold: h }) => sql`(${h.id}::uuid, ${h.performanceId}::uuid, 'active', ${h.createdAt}::timestamptz, ${h.expiresAt}::timestamptz)`));
-  const items = sql.join(placed.flatMap(({ hold, items }) => items.map((i) =>
-    sql`(${hold.id}::uuid, ${i.ticketTypeId}::uuid, ${i.quantity}::int, ${i.unitPrice.amount}::int, ${i.unitPrice.currency}::text, ${i.taxRateBp}::int, ${i.taxInclusive}::boolean)`)));
-  const takes = sql.join(placed.flatMap(({ hold, takes }) => takes.map((t) => sql`(${hold.id}::uuid, ${t.quotaId}::uuid, ${t.quantity}::int)`)));
+  const deltas = sql.join(totalTakes(placed).map(([q, n]) => sql`(${q}::uuid, ${n}::int)`));
+  const { holds, items, takes } = groupRows(placed);
   await sql`
     with taken as (
       update quotas q set held = q.held + d.n from (values ${deltas}) as d (quota_id, n) where q.id = d.quota_id
@@ -122,10 +171,11 @@ export function inventoryRepo(db: Db): InventoryRepo {
       const rows = await db
         .selectFrom('performances as pf')
         .innerJoin('events as e', 'e.id', 'pf.eventId')
+        .leftJoin('waitingRooms as w', 'w.eventId', 'e.id')
         .leftJoin('ticketTypes as tt', (j) => j.onRef('tt.performanceId', '=', 'pf.id').on('tt.id', 'in', ids.length > 0 ? [...ids] : [performanceId]))
         .where('pf.id', '=', performanceId)
         .select([
-          'pf.startsAt', 'pf.cancelledAt', 'e.slug as eventSlug', 'e.published',
+          'pf.startsAt', 'pf.cancelledAt', 'e.id as eventId', 'e.slug as eventSlug', 'e.published', 'w.enabled as waitingRoom',
           'tt.id', 'tt.name', 'tt.priceMinor', 'tt.currency', 'tt.taxRateBp', 'tt.taxInclusive', 'tt.salesOpensAt', 'tt.salesClosesAt',
           'tt.minPerOrder', 'tt.maxPerOrder', 'tt.zone',
           // The quotas come along as text (a uuid[] would need an array parser on each driver).
@@ -141,7 +191,10 @@ export function inventoryRepo(db: Db): InventoryRepo {
         salesOpensAt: r.salesOpensAt ?? null, salesClosesAt: r.salesClosesAt ?? null, minPerOrder: r.minPerOrder!, maxPerOrder: r.maxPerOrder!,
         zone: r.zone ?? null, quotaIds: r.quotas ? r.quotas.split(',') : [],
       }]));
-      return { startsAt: first.startsAt, cancelledAt: first.cancelledAt ?? null, eventSlug: first.eventSlug, published: first.published, types };
+      return {
+        startsAt: first.startsAt, cancelledAt: first.cancelledAt ?? null, eventId: first.eventId, eventSlug: first.eventSlug, published: first.published,
+        waitingRoom: first.waitingRoom === true, types,
+      };
     },
 
     /**
@@ -187,9 +240,12 @@ export function inventoryRepo(db: Db): InventoryRepo {
       return { short: await countsOf(db, takes.filter((t) => noRoom.has(t.quotaId) || !result.rows.some((r) => r.quotaId === t.quotaId)).map((t) => t.quotaId), false) };
     },
 
-    reserveHolds(requests) {
-      if (requests.length === 0) return Promise.resolve([]);
-      return db.isTransaction ? reserveHoldsIn(db, requests) : db.transaction().execute((tx) => reserveHoldsIn(tx, requests));
+    async reserveHolds(requests) {
+      if (requests.length === 0) return [];
+      if (db.isTransaction) return reserveHoldsIn(db, requests);
+      // Far from sold out, the whole group fits: one statement. Near the end, hold by hold.
+      if (await reserveAllOrNone(db, requests)) return requests.map(() => ({ short: [] }));
+      return db.transaction().execute((tx) => reserveHoldsIn(tx, requests));
     },
 
     async convertHold(holdId) {
