@@ -314,19 +314,21 @@ async function pgliteHolds(): Promise<{ holds: number; seconds: number; p99: num
 }
 
 /** From the rows, not from any counter: valid tickets of paid orders of the sale, and what else the sale left. */
-async function countSale(db: Db, s: Sale): Promise<{ sold: number; capacity: number; unpaidTickets: number; paidOrders: number; pendingOrders: number }> {
+async function countSale(db: Db, s: Sale): Promise<{ sold: number; capacity: number; unpaidTickets: number; paidOrders: number; pendingOrders: number; queuedMails: number }> {
   // The sale's one ticket type draws on its own quota, which has the type's id (seed.ts).
   const capacity = (await db.selectFrom('quotas').where('id', '=', s.ticketTypeId).select('capacity').executeTakeFirstOrThrow()).capacity;
-  const r = await sql<{ sold: number; unpaid: number; paidOrders: number; pendingOrders: number }>`
+  const r = await sql<{ sold: number; unpaid: number; paidOrders: number; pendingOrders: number; queuedMails: number }>`
     select
       (select count(*)::int from tickets t join orders o on o.id = t.order_id
         where t.ticket_type_id = ${s.ticketTypeId} and t.status = 'valid' and o.status in ('paid', 'partially_refunded')) as sold,
       (select count(*)::int from tickets t join orders o on o.id = t.order_id
         where t.ticket_type_id = ${s.ticketTypeId} and o.status not in ('paid', 'partially_refunded')) as unpaid,
       (select count(*)::int from orders where performance_id = ${s.performanceId} and status = 'paid') as paid_orders,
-      (select count(*)::int from orders where performance_id = ${s.performanceId} and status = 'pending') as pending_orders`.execute(db);
+      (select count(*)::int from orders where performance_id = ${s.performanceId} and status = 'pending') as pending_orders,
+      (select count(*)::int from mails m join orders o on o.id = m.order_id
+        where o.performance_id = ${s.performanceId} and m.kind = 'order_confirmation' and m.status = 'queued') as queued_mails`.execute(db);
   const row = r.rows[0]!;
-  return { sold: row.sold, capacity, unpaidTickets: row.unpaid, paidOrders: row.paidOrders, pendingOrders: row.pendingOrders };
+  return { sold: row.sold, capacity, unpaidTickets: row.unpaid, paidOrders: row.paidOrders, pendingOrders: row.pendingOrders, queuedMails: row.queuedMails };
 }
 
 
@@ -373,8 +375,10 @@ async function main(): Promise<void> {
     log(`on-sale benchmark: ${K} app processes (scripts/serve-app.ts, pool of 10 each), ${C} clients, capacity ${CAPACITY}, ${PER_BUYER} tickets per buyer, ${M} buyers at most`);
     log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => fmt(x, 2)).join(' ')}, Node ${process.versions.node}, ${(await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]!.v.split(' on ')[0]}`);
 
+    // Web processes as in a scaled-out box office: they queue the confirmation mail with the order
+    // (SEND_MAIL=false) and leave rendering the PDFs and sending to the process that sends mail.
     const env = {
-      HOLD_MINUTES: String(HOLD_MINUTES), RATE_LIMIT_PER_MINUTE: '100000',
+      HOLD_MINUTES: String(HOLD_MINUTES), RATE_LIMIT_PER_MINUTE: '100000', SEND_MAIL: 'false',
       FRAUD_MAX_ORDERS_PER_IP_PER_HOUR: '100000', FRAUD_MAX_ORDERS_PER_EMAIL_PER_HOUR: '100000', FRAUD_MAX_ORDERS_PER_ASN_PER_HOUR: '100000',
       FRAUD_MAX_FAILED_PAYMENTS_PER_IP_PER_HOUR: '100000',
     };
@@ -406,6 +410,7 @@ async function main(): Promise<void> {
     log(`  database during the sale (${watched.samples} samples): ${fmt(watched.avgActive)} backends busy or in a transaction, ${fmt(watched.avgWaiting)} waiting for a lock${watched.top.length ? `, most in: ${watched.top.map(([q, n]) => `"${q}…" (${n})`).join(', ')}` : ''}`);
     if (sold.errors.length) log(`  first errors: ${[...new Set(sold.errors)].slice(0, 5).join('; ')}`);
     log(`  from the rows: ${counted.sold} valid tickets of ${counted.paidOrders} paid orders, ${counted.pendingOrders} orders pending, ${counted.unpaidTickets} tickets without a paid order`);
+    log(`  outbox: ${counted.queuedMails} confirmation mails queued with their orders (web processes run with SEND_MAIL=false; the process that sends mail renders and sends them, not timed here)`);
 
     const lite = await pgliteHolds();
     log(`PGlite, one process, placeHold in a loop, ${fmt(lite.seconds)} s: ${fmt(lite.holds / lite.seconds)} holds/s, p99 ${fmt(lite.p99)} ms`);

@@ -13,7 +13,8 @@ import { assemble, startHoldSweeper } from '../src/main.ts';
  * HOST=127.0.0.1, PORT=0 (a free port), SEED_DEMO=false, LOG_LEVEL=warn. Give every process the same
  * SECRET_KEY (or SECRET_KEY_FILE) so that links made by one are valid on the others. The database is
  * migrated on start (concurrent starts are safe: Kysely's migrator takes a lock). The expiry sweeper
- * runs as in `npm start`; mail dispatch, reconciliation and retention do not.
+ * runs as in `npm start`, and mail a request queues is sent right after it (unless SEND_MAIL=false);
+ * the 30-second mail rounds, reconciliation and retention do not run.
  *
  * When listening it prints one line on stdout, `serve-app: listening <port>`, and runs until SIGTERM
  * or SIGINT. A bad setting prints the message and exits with 1.

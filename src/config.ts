@@ -36,6 +36,8 @@ export const settingsSchema = z.object({
     .describe('Master secret (base64url, 32+ bytes) from which ticket-signing keys and link tokens derive.'),
   SECRET_KEY_FILE: z.string().min(1).optional().describe('File holding the master secret. Default DATA_DIR/secret.key, generated on first start.'),
   HOLD_MINUTES: z.string().trim().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number).pipe(z.number().min(1).max(120)).default(10).describe('How long a basket holds its tickets.'),
+  SEND_MAIL: boolish.default(true)
+    .describe('This process sends the outbox: right after a request queues mail, and every 30 s. Set false on the web processes of a scaled-out box office so that they only queue it (in the same transaction as the order) and one process with SEND_MAIL=true renders and sends it.'),
   SEED_DEMO: boolish.default(true).describe('On an empty database, create the demo producer and events.'),
   TRUSTED_PROXIES: z.string().regex(/^[0-9a-fA-F.:/, ]+$/, 'must be a comma-separated list of IP addresses or CIDR ranges').optional()
     .describe('Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated addresses or CIDR ranges). Default: none.'),
@@ -85,6 +87,8 @@ export interface Config {
   devMailbox: boolean;
   secret: { kind: 'value'; value: string } | { kind: 'file'; path: string };
   holdMinutes: number;
+  /** Whether this process sends the outbox's mail (SEND_MAIL). */
+  sendMail: boolean;
   seedDemo: boolean;
   logLevel: Settings['LOG_LEVEL'];
   /** Proxies whose forwarding headers are believed; the client IP and protocol come from them only. */
@@ -148,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     devMailbox: !s.SMTP_URL && isLoopbackUrl(s.BASE_URL ?? 'http://localhost'),
     secret: s.SECRET_KEY ? { kind: 'value', value: s.SECRET_KEY } : { kind: 'file', path: resolve(s.SECRET_KEY_FILE ?? resolve(dataDir, 'secret.key')) },
     holdMinutes: s.HOLD_MINUTES,
+    sendMail: s.SEND_MAIL,
     seedDemo: s.SEED_DEMO,
     logLevel: s.LOG_LEVEL,
     trustedProxies: (s.TRUSTED_PROXIES ?? '').split(',').map((x) => x.trim()).filter(Boolean),

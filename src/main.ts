@@ -22,7 +22,7 @@ import { pdfkitReceipts } from './adapters/pdf/receiptPdf.ts';
 import { STRIPE_CHECKOUT_ORIGIN, stripeProvider } from './adapters/payments/stripe.ts';
 import { loadOrCreateDevCertificate } from './adapters/tls/devCertificate.ts';
 import type { AppDeps } from './app/deps.ts';
-import { dispatchMails } from './app/mail.ts';
+import { dispatchMails, sendQueuedMail } from './app/mail.ts';
 import { dispatchMailings } from './app/mailings.ts';
 import { reconcilePayments } from './app/reconcile.ts';
 import { sweepExpiredHolds } from './app/holds.ts';
@@ -122,7 +122,7 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
   const deps: AppDeps = {
     store, holdBatcher: new HoldBatcher(store.inventory), clock, payments, mailer, pdf: pdfkitTickets(), receiptPdf: pdfkitReceipts(), keys, passwords: argon2idHasher(), log: logger,
     settings: {
-      baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, fraud: config.fraud, retention: config.retention,
+      baseUrl: config.baseUrl, holdMinutes: config.holdMinutes, sendMail: config.sendMail, fraud: config.fraud, retention: config.retention,
       waitingRoomRefreshSeconds: config.waitingRoom.refreshSeconds,
     },
     ipInfo: offlineIpInfo(geoipCache(config)),
@@ -215,8 +215,9 @@ export async function start(): Promise<void> {
     writeFileSync(file, `Demo producer log-in\nemail: ${login.email}\npassword: ${login.password}\n`, { mode: 0o600 });
     server.log.info({ file }, 'demo producer and events created; the log-in is in the file');
   }
-  // Background work: send queued mail, and settle payments whose buyers never came back.
+  // Background work: send queued mail (unless another process does: SEND_MAIL), and settle payments whose buyers never came back.
   const timer = setInterval(() => {
+    if (!deps.settings.sendMail) return;
     void dispatchMails(deps).catch((err) => server.log.error({ err }, 'mail dispatch failed'));
     void dispatchMailings(deps).catch((err) => server.log.error({ err }, 'mailing dispatch failed'));
   }, 30_000);
@@ -230,7 +231,7 @@ export async function start(): Promise<void> {
   retention.unref();
   const firstRetention = setTimeout(runRetention, 60_000);
   firstRetention.unref();
-  void dispatchMails(deps).catch((err) => server.log.error({ err }, 'mail dispatch failed'));
+  sendQueuedMail(deps);
   if (tls && tls.created.length > 0) server.log.info({ files: tls.created }, 'development CA and HTTPS certificate created');
   await server.listen({ host: config.host, port: config.port });
   const redirect = config.tls.kind === 'proxy' ? null : await listenRedirect(config.baseUrl, config.host, config.tls.httpPort);

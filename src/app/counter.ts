@@ -6,10 +6,9 @@ import { type Money, formatMoney } from '../domain/money.ts';
 import { type OrderPricing, priceOrder } from '../domain/pricing.ts';
 import { orderCodeFromBytes } from '../domain/order.ts';
 import { may } from '../domain/policy.ts';
-import { errorText } from './checkout.ts';
 import type { AppDeps } from './deps.ts';
 import { placeHold, priceHold } from './holds.ts';
-import { dispatchMails } from './mail.ts';
+import { sendQueuedMail } from './mail.ts';
 import { buyerOrder, ticketPdfFor } from './orders.ts';
 import { confirmOrder } from './payments.ts';
 import { receiptPdf } from './receipts.ts';
@@ -193,7 +192,7 @@ export async function sellAtCounter(deps: AppDeps, user: SessionUser, input: Cou
     return sold;
   }
   deps.log.info({ orderId: sold.value.orderId, userId: user.userId, method: input.method }, 'sold at the counter');
-  if (sold.value.emailed) void dispatchMails(deps).catch((err) => deps.log.error({ err: errorText(err) }, 'mail dispatch failed'));
+  if (sold.value.emailed) sendQueuedMail(deps);
   return sold;
 }
 

@@ -15,6 +15,8 @@ export interface AppDeps {
   log: AppLogger;
   settings: {
     baseUrl: string; holdMinutes: number; fraud: FraudPolicy;
+    /** Whether this process sends the outbox's mail (SEND_MAIL); when false it only queues it. */
+    sendMail: boolean;
     retention: { ipDays: number; buyerDataMonths: number; abandonedDays: number };
     /** How often the waiting room's page reloads itself. */
     waitingRoomRefreshSeconds: number;

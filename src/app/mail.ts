@@ -13,6 +13,15 @@ const MAX_ATTEMPTS = 5;
 const running = new WeakMap<AppDeps, Promise<number>>();
 
 /**
+ * After a use case queued mail: sends it now, in the background, if this process sends mail
+ * (`settings.sendMail`); otherwise the process that does sends it on its next round.
+ */
+export function sendQueuedMail(deps: AppDeps): void {
+  if (!deps.settings.sendMail) return;
+  void dispatchMails(deps).catch((err) => deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'mail dispatch failed'));
+}
+
+/**
  * Sends what the outbox holds. Mails are queued in the transaction that makes them due, and
  * rendered here from the order, so a crash between commit and send loses nothing.
  * Calls overlap safely: within one process they share one run, and across processes each mail is

@@ -3,7 +3,7 @@ import { type Result, fail, ok } from '../domain/errors.ts';
 import { normaliseEmail } from '../domain/subject.ts';
 import { sessionTokenHash } from './auth.ts';
 import type { AppDeps } from './deps.ts';
-import { dispatchMails } from './mail.ts';
+import { sendQueuedMail } from './mail.ts';
 
 /**
  * Password reset for producer users (issue 6 §1). The token in the mailed link is derived (HMAC)
@@ -43,7 +43,7 @@ export async function requestPasswordReset(deps: AppDeps, email: string): Promis
     deps.log.info({ userId: user.id, subjectMailId: mailId }, 'password reset requested');
     return true;
   });
-  if (queued) void dispatchMails(deps).catch(() => {});
+  if (queued) sendQueuedMail(deps);
 }
 
 const INVALID = 'This link is not valid any more: it was used, or it is more than 30 minutes old. Ask for a new one.';

@@ -9,7 +9,7 @@ import { isCounterProvider } from '../domain/counter.ts';
 import { errorText } from './checkout.ts';
 import { issueCreditNote, issueReceipt } from './receipts.ts';
 import type { AppDeps } from './deps.ts';
-import { dispatchMails } from './mail.ts';
+import { sendQueuedMail } from './mail.ts';
 import type { OrderRecord, PaymentOutcome, PaymentRecord, Repos } from './ports.ts';
 import { transact } from './transact.ts';
 import { lateVoucherUseFree } from './vouchers.ts';
@@ -107,7 +107,7 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
 
   const { refund } = applied.value;
   if (refund) await refundThroughProvider(deps, refund, money(refund.amount.amount - refund.refunded.amount, refund.amount.currency), `unfulfillable:${refund.id}`);
-  void dispatchMails(deps).catch((err) => deps.log.error({ err: errorText(err) }, 'mail dispatch failed'));
+  sendQueuedMail(deps);
   const order = applied.value.reread ? (await deps.store.orders.byId(applied.value.order.id))! : applied.value.order;
   return ok({ order, outcome: applied.value.outcome });
 }

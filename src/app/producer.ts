@@ -3,10 +3,9 @@ import { seatName } from '../domain/seating.ts';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { ORDER_CODE_ALPHABET } from '../domain/order.ts';
 import { may } from '../domain/policy.ts';
-import { errorText } from './checkout.ts';
 import type { QuestionAnswer } from './ports.ts';
 import type { AppDeps } from './deps.ts';
-import { dispatchMails } from './mail.ts';
+import { sendQueuedMail } from './mail.ts';
 import type { IpInfo, OrderClient, OrderRecord, PaymentIssue, PaymentRecord, PerformanceContext, ProducerOrderRow, Repos, SessionUser, TicketRecord } from './ports.ts';
 import { transact } from './transact.ts';
 
@@ -151,7 +150,7 @@ export async function resendTickets(deps: AppDeps, user: SessionUser, orderId: s
   });
   if (queued.ok) {
     deps.log.info({ orderId, mailId: queued.value.mailId }, 'tickets queued to be resent');
-    void dispatchMails(deps).catch((err) => deps.log.error({ err: errorText(err) }, 'mail dispatch failed'));
+    sendQueuedMail(deps);
   }
   return queued;
 }

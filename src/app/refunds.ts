@@ -6,7 +6,7 @@ import { isCounterProvider } from '../domain/counter.ts';
 import { may } from '../domain/policy.ts';
 import { ticketRefundAmount } from '../domain/pricing.ts';
 import type { AppDeps } from './deps.ts';
-import { dispatchMails } from './mail.ts';
+import { sendQueuedMail } from './mail.ts';
 import { refundThroughProvider } from './payments.ts';
 import type { OrderRecord, PaymentRecord, SessionUser, TicketRecord } from './ports.ts';
 import { issueCreditNote, unitPaid } from './receipts.ts';
@@ -105,7 +105,7 @@ async function voidAndMail(
     }
     return ok(voided.length);
   });
-  void dispatchMails(deps).catch(() => {});
+  sendQueuedMail(deps);
   return result.ok ? result.value : 0;
 }
 

@@ -4,7 +4,7 @@ import { normaliseEmail } from '../domain/subject.ts';
 import { SLUG_PATTERN, passwordProblem } from '../domain/team.ts';
 import { sessionTokenHash } from './auth.ts';
 import type { AppDeps } from './deps.ts';
-import { dispatchMails } from './mail.ts';
+import { sendQueuedMail } from './mail.ts';
 import type { Repos, SessionUser } from './ports.ts';
 
 /**
@@ -80,7 +80,7 @@ export async function signUp(deps: AppDeps, input: SignUpInput): Promise<Result<
       if (e instanceof Raced) return fail('conflict', 'That short name or email address was taken a moment ago. Please try again.');
       throw e;
     });
-  if (outcome.ok) void dispatchMails(deps).catch(() => {});
+  if (outcome.ok) sendQueuedMail(deps);
   return outcome;
 }
 
@@ -104,7 +104,7 @@ export async function resendVerification(deps: AppDeps, user: SessionUser): Prom
   });
   if (!queued) return fail('rate_limited', 'We have sent you several links in the last hour. Please use one of them, or try again later.');
   deps.log.info({ userId: user.userId }, 'verification link sent again');
-  void dispatchMails(deps).catch(() => {});
+  sendQueuedMail(deps);
   return ok(undefined);
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Result, fail, ok } from '../domain/errors.ts';
 import { SUBJECT_LINK_MINUTES, decodeSubjectLink, encodeSubjectLink, normaliseEmail } from '../domain/subject.ts';
 import type { AppDeps } from './deps.ts';
-import { dispatchMails } from './mail.ts';
+import { sendQueuedMail } from './mail.ts';
 import { buyerOrder } from './orders.ts';
 import type { AnonymisedCounts, AuditEntryInput, OrderRecord, Repos, SubjectOrder, SupportRequestRecord } from './ports.ts';
 import { transact } from './transact.ts';
@@ -37,7 +37,7 @@ export async function requestSubjectLink(deps: AppDeps, email: string): Promise<
     await queueLink(tx, address, subjectRef, now);
     return true;
   });
-  if (queued) void dispatchMails(deps).catch(() => {});
+  if (queued) sendQueuedMail(deps);
 }
 
 async function queueLink(tx: Repos, email: string, subjectRef: string, now: Date): Promise<void> {
@@ -138,7 +138,7 @@ export async function correctSubject(deps: AppDeps, token: string, to: Correctio
     if (emailChanged) await queueLink(tx, newEmail, deps.keys.subjectRef(newEmail), now);
     return ok({ emailChanged, orders: orders.length });
   });
-  if (done.ok && done.value.emailChanged) void dispatchMails(deps).catch(() => {});
+  if (done.ok && done.value.emailChanged) sendQueuedMail(deps);
   return done;
 }
 

@@ -5,7 +5,7 @@ import { normaliseEmail } from '../domain/subject.ts';
 import { ROLE_LABELS, isRole, mayAssignRole, passwordProblem, removesLastOwner } from '../domain/team.ts';
 import { sessionTokenHash } from './auth.ts';
 import type { AppDeps } from './deps.ts';
-import { dispatchMails } from './mail.ts';
+import { sendQueuedMail } from './mail.ts';
 import type { InvitationRecord, SessionUser, TeamMember } from './ports.ts';
 
 /**
@@ -68,7 +68,7 @@ export async function inviteMember(deps: AppDeps, user: SessionUser, input: { em
   });
   if (result.ok) {
     deps.log.info({ userId: user.userId, invitationId: result.value.invitationId }, 'team member invited');
-    void dispatchMails(deps).catch(() => {});
+    sendQueuedMail(deps);
   }
   return result;
 }

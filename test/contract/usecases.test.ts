@@ -102,6 +102,29 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
     expect(await startCheckout(box.deps, hold.value.holdId, BUYER)).toMatchObject({ ok: false, code: 'hold_expired' });
   });
 
+  it('a web process with SEND_MAIL=false queues the confirmation with the order and leaves sending to the process that sends', async () => {
+    const web = await testBoxOffice(tdb.db, { settings: { SEND_MAIL: 'false' } });
+    try {
+      const p = await producerWithEvent(web);
+      const hold = await placeHold(web.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1 }] });
+      if (!hold.ok) throw new Error(hold.message);
+      const outbox = async () => (await sql<{ n: number }>`select count(*)::int as n from dev_outbox`.execute(tdb.db)).rows[0]!.n;
+      const before = await outbox();
+      const paid = await confirmPaymentReturn(web.deps, await checkoutAndSettle(web, hold.value.holdId, 'paid', { ...BUYER, buyerEmail: 'web.process@example.org' }));
+      if (!paid.ok) throw new Error(paid.message);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a dispatch started by the payment would be under way by now
+      const mail = () => tdb.db.selectFrom('mails').where('orderId', '=', paid.value.order.id).select(['kind', 'status']).execute();
+      expect(await mail()).toEqual([{ kind: 'order_confirmation', status: 'queued' }]);
+      expect(await outbox()).toBe(before);
+      // The process that sends mail (box, SEND_MAIL defaults to true) renders and sends it.
+      await dispatchMails(box.deps);
+      expect(await mail()).toEqual([{ kind: 'order_confirmation', status: 'sent' }]);
+      expect(await outbox()).toBe(before + 1);
+    } finally {
+      await web.close();
+    }
+  });
+
   it('a paid payment issues exactly the held tickets, once, and mails them', async () => {
     const p = await producerWithEvent(box);
     const hold = await placeHold(box.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 2 }] });
