@@ -420,7 +420,8 @@ async function main(): Promise<void> {
     log(`onsale: sold=${counted.sold} capacity=${counted.capacity} oversold=${oversold} tickets_per_s=${fmt(ticketsPerS)} hold_p99_ms=${fmt(rush.p99)} ratio_vs_pgbench=${fmt(ratio, 2)}`);
     if (oversold > 0 || counted.unpaidTickets > 0) process.exitCode = 1;
   } finally {
-    await Promise.all(apps.map((a) => a.stop()));
+    // A process writes its CPU profile as it exits, which takes a while.
+    await Promise.all(apps.map((a) => a.stop(flags.profile ? 120_000 : undefined)));
     await db?.destroy();
     await database.drop();
   }

@@ -153,9 +153,12 @@ export async function assemble(config: Config, overrides: Overrides = {}): Promi
     server, deps, db, testProvider: test,
     async close() {
       await server.close();
-      // Let a mail dispatch that a request started finish before the database goes away.
-      await dispatchMails(deps).catch(() => {});
-      await dispatchMailings(deps).catch(() => {});
+      // Let a mail dispatch that a request started finish before the database goes away (a process
+      // with SEND_MAIL=false started none, and leaves the outbox to the process that sends).
+      if (deps.settings.sendMail) {
+        await dispatchMails(deps).catch(() => {});
+        await dispatchMailings(deps).catch(() => {});
+      }
       smtp?.close();
       redis?.disconnect();
       if (!overrides.db) await db.destroy();

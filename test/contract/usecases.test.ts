@@ -104,6 +104,7 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
 
   it('a web process with SEND_MAIL=false queues the confirmation with the order and leaves sending to the process that sends', async () => {
     const web = await testBoxOffice(tdb.db, { settings: { SEND_MAIL: 'false' } });
+    let open = true;
     try {
       const p = await producerWithEvent(web);
       const hold = await placeHold(web.deps, { performanceId: p.performance.id, lines: [{ ticketTypeId: p.performance.ticketTypeIds[0]!, quantity: 1 }] });
@@ -116,12 +117,16 @@ describe.each(DB_KINDS)('use cases on %s', (kind) => {
       const mail = () => tdb.db.selectFrom('mails').where('orderId', '=', paid.value.order.id).select(['kind', 'status']).execute();
       expect(await mail()).toEqual([{ kind: 'order_confirmation', status: 'queued' }]);
       expect(await outbox()).toBe(before);
+      // Nor does it send the outbox as it shuts down.
+      await web.close();
+      open = false;
+      expect(await mail()).toEqual([{ kind: 'order_confirmation', status: 'queued' }]);
       // The process that sends mail (box, SEND_MAIL defaults to true) renders and sends it.
       await dispatchMails(box.deps);
       expect(await mail()).toEqual([{ kind: 'order_confirmation', status: 'sent' }]);
       expect(await outbox()).toBe(before + 1);
     } finally {
-      await web.close();
+      if (open) await web.close();
     }
   });
 
