@@ -166,7 +166,7 @@ function runPgbench(url: string, s: Sale): PgbenchResult {
     const script = join(dir, 'hold.sql');
     writeFileSync(script, holdScript());
     const args = [
-      '-n', '-M', 'extended', '-c', String(C), '-j', String(Math.min(C, 2)), '-T', String(SECONDS),
+      '-n', '-M', 'prepared', '-c', String(C), '-j', String(Math.min(C, 2)), '-T', String(SECONDS),
       '-f', script, '-D', `quota=${s.ticketTypeId}`, '-D', `performance=${s.performanceId}`, '-D', `type=${s.ticketTypeId}`, '-D', `qty=${PER_BUYER}`, '-D', `minutes=${HOLD_MINUTES}`,
       '-l', '--log-prefix', join(dir, 'log'), url,
     ];

@@ -1,5 +1,5 @@
 -- One hold of ADR 0010, exactly as the app sends it for one ticket type (one quota), for pgbench:
---   pgbench -n -M extended -f docs/decisions/0010-hold.pgbench.sql \
+--   pgbench -n -M prepared -f docs/decisions/0010-hold.pgbench.sql \
 --     -D quota=<quota id> -D performance=<performance id> -D type=<ticket type id> -c 16 -j 2 -T 10 <db>
 -- One statement in autocommit: no BEGIN/COMMIT (the app opens no transaction around it either).
 -- The app binds the hold id, times, quantity and price as parameters; here the database makes them.

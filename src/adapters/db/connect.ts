@@ -4,6 +4,7 @@ import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import { PreparingClient } from './preparedStatements.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -16,7 +17,9 @@ export type DatabaseTarget =
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   const plugins = [new CamelCasePlugin()];
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // Every statement prepared once per connection (preparedStatements.ts): parsing and planning are
+    // much of the server's work per query in an on-sale (ADR 0010).
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10, Client: PreparingClient });
     // An idle connection that the server closes (a restart, a failover) is dropped from the pool and
     // replaced on demand; without a listener its 'error' would end the process.
     pool.on('error', () => {});

@@ -70,21 +70,32 @@ export async function releasePerformanceHolds(db: Db, performanceId: string): Pr
   return ids.length;
 }
 
-/** The rows a group of placed holds inserts: the holds, their items and what each takes from each quota. */
+/**
+ * The rows a group of placed holds inserts (the holds, their items and what each takes from each
+ * quota), as arrays, one per column: the statement's text is then the same whatever the group's size,
+ * so the server prepares it once (preparedStatements.ts).
+ */
 function groupRows(placed: readonly HoldRequest[]) {
+  const items = placed.flatMap(({ hold, items }) => items.map((i) => ({ holdId: hold.id, ...i })));
+  const takes = placed.flatMap(({ hold, takes }) => takes.map((t) => ({ holdId: hold.id, ...t })));
   return {
-    holds: sql.join(placed.map(({ hold: h }) => sql`(${h.id}::uuid, ${h.performanceId}::uuid, 'active', ${h.createdAt}::timestamptz, ${h.expiresAt}::timestamptz)`)),
-    items: sql.join(placed.flatMap(({ hold, items }) => items.map((i) =>
-      sql`(${hold.id}::uuid, ${i.ticketTypeId}::uuid, ${i.quantity}::int, ${i.unitPrice.amount}::int, ${i.unitPrice.currency}::text, ${i.taxRateBp}::int, ${i.taxInclusive}::boolean)`))),
-    takes: sql.join(placed.flatMap(({ hold, takes }) => takes.map((t) => sql`(${hold.id}::uuid, ${t.quotaId}::uuid, ${t.quantity}::int)`))),
+    holds: sql`unnest(${placed.map((p) => p.hold.id)}::uuid[], ${placed.map((p) => p.hold.performanceId)}::uuid[],
+      ${placed.map((p) => p.hold.createdAt.toISOString())}::timestamptz[], ${placed.map((p) => p.hold.expiresAt.toISOString())}::timestamptz[])
+      as v (id, performance_id, created_at, expires_at)`,
+    items: sql`unnest(${items.map((i) => i.holdId)}::uuid[], ${items.map((i) => i.ticketTypeId)}::uuid[], ${items.map((i) => i.quantity)}::int[],
+      ${items.map((i) => i.unitPrice.amount)}::int[], ${items.map((i) => i.unitPrice.currency)}::text[], ${items.map((i) => i.taxRateBp)}::int[],
+      ${items.map((i) => i.taxInclusive)}::boolean[])
+      as v (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive)`,
+    takes: sql`unnest(${takes.map((t) => t.holdId)}::uuid[], ${takes.map((t) => t.quotaId)}::uuid[], ${takes.map((t) => t.quantity)}::int[]) as v (hold_id, quota_id, quantity)`,
   };
 }
 
-/** What a group of holds takes from each quota in all, in quota id order. */
-function totalTakes(requests: readonly HoldRequest[]): [string, number][] {
+/** What a group of holds takes from each quota in all, in quota id order, as two arrays. */
+function totalTakes(requests: readonly HoldRequest[]) {
   const added = new Map<string, number>();
   for (const r of requests) for (const t of r.takes) added.set(t.quotaId, (added.get(t.quotaId) ?? 0) + t.quantity);
-  return [...added].sort(([a], [b]) => (a < b ? -1 : 1));
+  const sorted = [...added].sort(([a], [b]) => (a < b ? -1 : 1));
+  return { count: sorted.length, table: sql`unnest(${sorted.map(([q]) => q)}::uuid[], ${sorted.map(([, n]) => n)}::int[])` };
 }
 
 /**
@@ -98,29 +109,29 @@ async function reserveAllOrNone(db: Db, requests: readonly HoldRequest[]): Promi
   const total = totalTakes(requests);
   const { holds, items, takes } = groupRows(requests);
   const r = await sql<{ ok: boolean }>`
-    with t (quota_id, n) as (values ${sql.join(total.map(([q, n]) => sql`(${q}::uuid, ${n}::int)`))}),
+    with t (quota_id, n) as (select * from ${total.table}),
     locked as (
       select q.id, q.capacity - q.sold - q.held >= t.n as room
       from quotas q join t on t.quota_id = q.id
       order by q.id
       for update of q
     ),
-    go as (select count(*) filter (where room) = ${total.length} as ok from locked),
+    go as (select count(*) filter (where room) = ${total.count}::int as ok from locked),
     taken as (
       update quotas q set held = q.held + t.n from t, go
       where go.ok and q.id = t.quota_id
     ),
     h as (
       insert into holds (id, performance_id, status, created_at, expires_at)
-      select v.* from (values ${holds}) as v (id, performance_id, status, created_at, expires_at) cross join go where go.ok
+      select v.id, v.performance_id, 'active', v.created_at, v.expires_at from ${holds} cross join go where go.ok
     ),
     i as (
       insert into hold_items (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive)
-      select v.* from (values ${items}) as v (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive) cross join go where go.ok
+      select v.* from ${items} cross join go where go.ok
     ),
     hq as (
       insert into hold_quotas (hold_id, quota_id, quantity)
-      select v.* from (values ${takes}) as v (hold_id, quota_id, quantity) cross join go where go.ok
+      select v.* from ${takes} cross join go where go.ok
     )
     select ok from go`.execute(db);
   return r.rows[0]?.ok === true;
@@ -147,19 +158,18 @@ async function reserveHoldsIn(db: Db, requests: readonly HoldRequest[]): Promise
     return { short: [] };
   });
   if (placed.length === 0) return results;
-  const deltas = sql.join(totalTakes(placed).map(([q, n]) => sql`(${q}::uuid, ${n}::int)`));
   const { holds, items, takes } = groupRows(placed);
   await sql`
     with taken as (
-      update quotas q set held = q.held + d.n from (values ${deltas}) as d (quota_id, n) where q.id = d.quota_id
+      update quotas q set held = q.held + d.n from ${totalTakes(placed).table} as d (quota_id, n) where q.id = d.quota_id
     ),
     h as (
-      insert into holds (id, performance_id, status, created_at, expires_at) values ${holds}
+      insert into holds (id, performance_id, status, created_at, expires_at) select v.id, v.performance_id, 'active', v.created_at, v.expires_at from ${holds}
     ),
     i as (
-      insert into hold_items (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive) values ${items}
+      insert into hold_items (hold_id, ticket_type_id, quantity, unit_price_minor, currency, tax_rate_bp, tax_inclusive) select v.* from ${items}
     )
-    insert into hold_quotas (hold_id, quota_id, quantity) values ${takes}`.execute(db);
+    insert into hold_quotas (hold_id, quota_id, quantity) select v.* from ${takes}`.execute(db);
   return results;
 }
 
