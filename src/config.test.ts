@@ -31,6 +31,7 @@ describe('loadConfig defaults', () => {
       devMailbox: true,
       secret: { kind: 'file', path: resolve(dataDir, 'secret.key') },
       holdMinutes: 10,
+      sendMail: true,
       seedDemo: true,
       logLevel: 'info',
       payments: { kind: 'test' },

@@ -79,25 +79,24 @@ export async function startCheckout(
       deps.log.warn({ holdId, rule: verdict.details?.rule ?? null, asn: network?.asn ?? null }, 'checkout refused by a fraud rule');
       return verdict;
     }
+    // A flag, once raised, stays for the producer to see, even if the buyer retries from elsewhere.
     const earlier: FlagReason[] = order ? ((await tx.fraud.orderClient(order.id))?.flags ?? []) : [];
+    const flags = [...new Set([...earlier, ...verdict.value.flags])];
     if (order) {
       await tx.orders.updateBuyer(order.id, buyer);
+      await tx.questions.saveAnswers(order.id, answers.value);
+      if (client) await tx.fraud.recordOrderClient(order.id, { ip: client.ip, network, flags });
     } else {
-      const id = randomUUID();
-      await tx.orders.create({
-        id, code: orderCodeFromBytes(randomBytes(8)), producerId: performance.producerId, performanceId: performance.id, holdId,
+      // A new order is written with its lines and where it came from in one statement.
+      order = await tx.orders.create({
+        id: randomUUID(), code: orderCodeFromBytes(randomBytes(8)), producerId: performance.producerId, performanceId: performance.id, holdId,
         ...buyer, createdAt: now, pricing, fees: performance.fees, voucherCode: voucher?.code ?? null,
+        ...(client ? { client: { ip: client.ip, network, flags } } : {}),
       });
-      if (voucher) await tx.vouchers.redeem({ orderId: id, voucherId: voucher.voucherId, createdAt: now });
-      order = (await tx.orders.byId(id))!;
+      if (voucher) await tx.vouchers.redeem({ orderId: order.id, voucherId: voucher.voucherId, createdAt: now });
+      if (answers.value.length > 0) await tx.questions.saveAnswers(order.id, answers.value);
     }
-    await tx.questions.saveAnswers(order.id, answers.value);
-    if (client) {
-      // A flag, once raised, stays for the producer to see, even if the buyer retries from elsewhere.
-      const flags = [...new Set([...earlier, ...verdict.value.flags])];
-      await tx.fraud.recordOrderClient(order.id, { ip: client.ip, network, flags });
-      if (flags.length > 0) deps.log.warn({ orderId: order.id, flags, asn: network?.asn ?? null }, 'order flagged for review');
-    }
+    if (client && flags.length > 0) deps.log.warn({ orderId: order.id, flags, asn: network?.asn ?? null }, 'order flagged for review');
     const paymentId = randomUUID();
     await tx.payments.create({ id: paymentId, orderId: order.id, provider: deps.payments.name, amount: total, createdAt: now });
     return ok({ order, paymentId, amount: total, description: `${performance.eventTitle}, order ${order.code}`, expiresAt: hold.expiresAt });

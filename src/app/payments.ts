@@ -98,8 +98,8 @@ export async function applyPaymentOutcome(deps: AppDeps, outcome: PaymentOutcome
       case 'paid': {
         if (!canTransitionPayment(payment.status, 'paid')) return ok({ order, refund: null, outcome: describe(order, payment, outcome) });
         await tx.payments.setStatus(payment.id, 'paid', now);
-        const confirmed = await confirmOrder(deps, tx, order, payment, now);
-        return ok({ order, reread: true, refund: confirmed ? null : payment, outcome: confirmed ? ('paid' as const) : ('refunded' as const) });
+        const paid = await confirmOrder(deps, tx, order, payment, now);
+        return paid ? ok({ order: paid, refund: null, outcome: 'paid' as const }) : ok({ order, reread: true, refund: payment, outcome: 'refunded' as const });
       }
     }
   });
@@ -122,15 +122,15 @@ function describe(order: OrderRecord, payment: PaymentRecord, outcome: PaymentOu
 /**
  * Issues the tickets. The order must still be pending; its hold must be live, or the places must
  * still be free (a payment that arrives after expiry takes them only if nobody else has).
- * Returns false when the money cannot buy tickets: the caller refunds it.
+ * Returns the order as paid, or null when the money cannot buy tickets: the caller refunds it.
  * Call it in the transaction that records the payment as paid: a provider's outcome here, a counter
  * sale in counter.ts. It confirms the order, turns the hold into tickets, issues the receipt and
  * queues the confirmation mail (when the buyer gave an address).
  */
-export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, payment: PaymentRecord, now: Date): Promise<boolean> {
+export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord, payment: PaymentRecord, now: Date): Promise<OrderRecord | null> {
   if (order.status !== 'pending') {
     deps.log.warn({ orderId: order.id, paymentId: payment.id, status: order.status }, 'payment for an order that is no longer pending');
-    return false;
+    return null;
   }
   const hold = (await tx.holds.get(order.holdId))!;
   const lines = await tx.orders.lines(order.id);
@@ -141,11 +141,12 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
     await tx.inventory.endHold(hold.id, 'released');
     if (order.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'payment_refunded', createdAt: now });
     deps.log.warn({ orderId: order.id, paymentId: payment.id }, 'late payment: places gone, refunding');
-    return false;
+    return null;
   };
   if (performance?.cancelledAt != null) return refuse();
   // Its seats (ADR 0011), locked: none may have gone to another buyer since the hold expired.
-  if (!(await tx.seats.keepHoldSeats(hold.id))) return refuse();
+  const seats = await tx.seats.keepHoldSeats(hold.id);
+  if (!seats) return refuse();
   // A discount code's use lapses with its hold (ADR 0014): after the expiry it must still have a use free.
   if (!isHoldLive(hold, deps.clock.now()) && !(await lateVoucherUseFree(tx, order.id, order.producerId, deps.clock.now()))) return refuse();
   // An active hold still has its places on the quota counters (even past its expiry, until the sweeper
@@ -160,7 +161,7 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
     await tx.holds.markConverted(hold.id);
   }
   const next = transitionOrder(order.status, 'paid');
-  if (!next.ok) return false;
+  if (!next.ok) return null;
   await tx.orders.setStatus(order.id, next.value, now);
   const tickets = lines.flatMap((l) =>
     Array.from({ length: l.quantity }, () => ({
@@ -169,14 +170,14 @@ export async function confirmOrder(deps: AppDeps, tx: Repos, order: OrderRecord,
     })),
   );
   await tx.tickets.createMany(tickets, { countLater: true });
-  await tx.seats.sellHoldSeats(hold.id, tickets);
+  if (seats.length > 0) await tx.seats.sellHoldSeats(seats, tickets);
   if (order.buyerEmail !== null) await tx.mails.enqueue({ id: randomUUID(), producerId: order.producerId, orderId: order.id, kind: 'order_confirmation', createdAt: now });
   // The producer's receipt counter and then the quota counters are the hot rows: they are locked last.
-  await issueReceipt(tx, order, now);
+  await issueReceipt(tx, order, now, lines);
   // Last write of the transaction: held → sold (and the new tickets) on the quota counters, in one update.
   await tx.inventory.settleSale(converted ? hold.id : null, tickets.map((t) => t.ticketTypeId));
   deps.log.info({ orderId: order.id, paymentId: payment.id }, 'order paid, tickets issued');
-  return true;
+  return { ...order, status: next.value, paidAt: now };
 }
 
 /** A refund made at the provider (say, from its dashboard): record it; a full one also refunds the order. */

@@ -194,9 +194,15 @@ export interface NewOrder {
   /** The producer user who sells it at the counter (omitted online). */
   soldBy?: string;
   voucherCode?: string | null;
+  /** Where the buyer checked out from, and the fraud flags raised (online orders; as FraudRepo.recordOrderClient). */
+  client?: { ip: string; network: IpNetwork | null; flags: FlagReason[] };
 }
+/** A hold's claim on one seat, for the sale (SeatRepo.keepHoldSeats). */
+export interface SeatClaimRef { id: string; ticketTypeId: string }
+
 export interface OrderRepo {
-  create(order: NewOrder): Promise<void>;
+  /** The order and its lines, in one statement; returns the order as stored. */
+  create(order: NewOrder): Promise<OrderRecord>;
   byHold(holdId: string): Promise<OrderRecord | null>;
   byId(id: string, opts?: { forUpdate?: boolean }): Promise<OrderRecord | null>;
   updateBuyer(id: string, buyer: { buyerName: string; buyerEmail: string; marketingConsent: boolean }): Promise<void>;
@@ -792,10 +798,10 @@ export interface SeatRepo {
    * refuses a seat that still has a live claim. Returns the seat ids it could not claim.
    */
   claim(c: { performanceId: string; holdId: string; expiresAt: Date; now: Date; seats: readonly SeatChoice[] }): Promise<string[]>;
-  /** Locks the hold's claims (FOR UPDATE); true when nobody has released any of them. */
-  keepHoldSeats(holdId: string): Promise<boolean>;
-  /** Turns the hold's claims into sales: each claim gets a ticket of its ticket type. */
-  sellHoldSeats(holdId: string, tickets: readonly { id: string; ticketTypeId: string }[]): Promise<void>;
+  /** Locks the hold's claims (FOR UPDATE) and returns them, in seat order; null when any of them was released. */
+  keepHoldSeats(holdId: string): Promise<SeatClaimRef[] | null>;
+  /** Turns the kept claims into sales: each claim gets a ticket of its ticket type. */
+  sellHoldSeats(claims: readonly SeatClaimRef[], tickets: readonly { id: string; ticketTypeId: string }[]): Promise<void>;
   /** The seats the hold still claims. */
   ofHold(holdId: string): Promise<PlacedSeat[]>;
   /** The seat of each of these tickets that has one. */

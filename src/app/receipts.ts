@@ -81,9 +81,9 @@ async function seller(tx: Repos, producerId: string): Promise<ReceiptContent['se
   return (await tx.receipts.legalDetails(producerId)) ?? { legalName: '', address: '', vatId: null };
 }
 
-export async function issueReceipt(tx: Repos, order: OrderRecord, now: Date): Promise<string> {
+export async function issueReceipt(tx: Repos, order: OrderRecord, now: Date, lines?: readonly OrderLine[]): Promise<string> {
   const id = randomUUID();
-  const content = receiptContent(order, await tx.orders.lines(order.id), await seller(tx, order.producerId));
+  const content = receiptContent(order, lines ?? (await tx.orders.lines(order.id)), await seller(tx, order.producerId));
   await tx.receipts.issue({ id, producerId: order.producerId, orderId: order.id, kind: 'receipt', gross: order.total, issuedAt: now, content });
   return id;
 }

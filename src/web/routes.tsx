@@ -115,8 +115,6 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
 
   app.post<{ Params: { holdId: string } }>('/checkout/:holdId', async (req, reply) => {
     if (!uuid.safeParse(req.params.holdId).success) return reply.callNotFound();
-    const view = await checkoutView(deps, req.params.holdId);
-    if (!view.ok) return failurePage(reply, view);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const form = checkoutForm.safeParse(body);
     const extras = checkoutExtrasForm.safeParse(body);
@@ -124,19 +122,21 @@ export function registerWebRoutes(app: FastifyInstance, w: WebDeps): void {
       buyerName: String(body.buyerName ?? '').slice(0, 200), buyerEmail: String(body.buyerEmail ?? '').slice(0, 254), marketingConsent: body.marketingConsent === 'yes',
       answers: echoAnswers(body), voucherCode: String(body.voucherCode ?? '').slice(0, 64),
     };
+    // The checkout page is read only to answer a refusal: a checkout's own reads are few (ADR 0010).
+    const again = async (status: number, voucherCode: string | undefined, errors: string[], fieldErrors: Record<string, string>, answerErrors: Record<string, string> = {}) => {
+      const view = await checkoutView(deps, req.params.holdId, voucherCode);
+      if (!view.ok) return failurePage(reply, view);
+      return html(reply, <CheckoutPage view={view.value} form={echo} errors={errors} fieldErrors={fieldErrors} answerErrors={answerErrors} declined={false} now={deps.clock.now()} viewer={null} />, status);
+    };
     if (!form.success || !extras.success) {
       const fieldErrors = form.success ? {} : Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
       // The code the buyer applied stays on the page.
-      const withCode = extras.success && extras.data.voucherCode !== '' ? await checkoutView(deps, req.params.holdId, extras.data.voucherCode) : view;
-      return html(reply, <CheckoutPage view={withCode.ok ? withCode.value : view.value} form={echo} errors={['Please correct the marked fields.', ...(extras.success ? [] : firstMessages(extras.error))]} fieldErrors={fieldErrors} declined={false} now={deps.clock.now()} viewer={null} />, 422);
+      const code = extras.success && extras.data.voucherCode !== '' ? extras.data.voucherCode : undefined;
+      return again(422, code, ['Please correct the marked fields.', ...(extras.success ? [] : firstMessages(extras.error))], fieldErrors);
     }
     const started = await startCheckout(deps, req.params.holdId, form.data, { ip: req.ip }, extras.data);
-    if (!started.ok) {
-      // The page shows the code only if it is still good; the refusal says why not.
-      const fresh = await checkoutView(deps, req.params.holdId, started.details?.voucher ? undefined : extras.data.voucherCode);
-      const answerErrors = (started.details?.answers ?? {}) as Record<string, string>;
-      return html(reply, <CheckoutPage view={fresh.ok ? fresh.value : view.value} form={echo} errors={[started.message]} fieldErrors={{}} answerErrors={answerErrors} declined={false} now={deps.clock.now()} viewer={null} />, statusOf(started));
-    }
+    // The page shows the code only if it is still good; the refusal says why not.
+    if (!started.ok) return again(statusOf(started), started.details?.voucher ? undefined : extras.data.voucherCode, [started.message], {}, (started.details?.answers ?? {}) as Record<string, string>);
     return reply.redirect(started.value.redirectUrl, 303);
   });
 

@@ -77,21 +77,19 @@ export function testProvider(opts: { db: Db; secret: Buffer; baseUrl: string; no
     name: 'test',
 
     async createSession(req) {
-      const existing = await db.selectFrom('testpaySessions').where('idempotencyKey', '=', req.idempotencyKey).selectAll().executeTakeFirst();
-      const id = existing?.id ?? `tps_${randomBytes(16).toString('base64url')}`;
-      if (!existing) {
-        await db
-          .insertInto('testpaySessions')
-          .values({
-            id, merchantReference: req.paymentId, amountMinor: req.amount.amount, currency: req.amount.currency,
-            description: req.description, returnUrl: req.returnUrl, status: 'open', createdAt: opts.now(),
-            idempotencyKey: req.idempotencyKey, expiresAt: req.expiresAt,
-          })
-          .onConflict((oc) => oc.column('idempotencyKey').doNothing())
-          .execute();
-      }
-      const stored = existing ?? (await db.selectFrom('testpaySessions').where('idempotencyKey', '=', req.idempotencyKey).selectAll().executeTakeFirstOrThrow());
-      return { providerRef: stored.id, redirectUrl: `${opts.baseUrl}${TESTPAY_PREFIX}/pay/${stored.id}` };
+      // Idempotent on the key: a new session is one insert; a repeated request gets the session made first.
+      const made = await db
+        .insertInto('testpaySessions')
+        .values({
+          id: `tps_${randomBytes(16).toString('base64url')}`, merchantReference: req.paymentId, amountMinor: req.amount.amount, currency: req.amount.currency,
+          description: req.description, returnUrl: req.returnUrl, status: 'open', createdAt: opts.now(),
+          idempotencyKey: req.idempotencyKey, expiresAt: req.expiresAt,
+        })
+        .onConflict((oc) => oc.column('idempotencyKey').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      const id = made?.id ?? (await db.selectFrom('testpaySessions').where('idempotencyKey', '=', req.idempotencyKey).select('id').executeTakeFirstOrThrow()).id;
+      return { providerRef: id, redirectUrl: `${opts.baseUrl}${TESTPAY_PREFIX}/pay/${id}` };
     },
 
     async confirmReturn(params): Promise<PaymentOutcome | null> {

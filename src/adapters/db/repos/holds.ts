@@ -5,19 +5,26 @@ import type { Db } from '../connect.ts';
 export function holdRepo(db: Db): HoldRepo {
   return {
     async get(id) {
-      const h = await db.selectFrom('holds').where('id', '=', id).selectAll().executeTakeFirst();
-      if (!h) return null;
-      const items = await db
-        .selectFrom('holdItems as hi')
-        .innerJoin('ticketTypes as t', 't.id', 'hi.ticketTypeId')
-        .where('hi.holdId', '=', id)
-        .select(['hi.ticketTypeId', 't.name', 'hi.quantity', 'hi.unitPriceMinor', 'hi.currency', 'hi.taxRateBp', 'hi.taxInclusive'])
+      // One read: the hold with its items (a left join, so a hold without items is still found).
+      const rows = await db
+        .selectFrom('holds as h')
+        .leftJoin('holdItems as hi', 'hi.holdId', 'h.id')
+        .leftJoin('ticketTypes as t', 't.id', 'hi.ticketTypeId')
+        .where('h.id', '=', id)
+        .select([
+          'h.id', 'h.performanceId', 'h.status', 'h.createdAt', 'h.expiresAt',
+          'hi.ticketTypeId', 't.name', 'hi.quantity', 'hi.unitPriceMinor', 'hi.currency', 'hi.taxRateBp', 'hi.taxInclusive',
+        ])
         .orderBy('t.sort')
         .orderBy('t.name')
         .execute();
+      const h = rows[0];
+      if (!h) return null;
       const hold: Hold = {
         id: h.id, performanceId: h.performanceId, status: h.status as Hold['status'], createdAt: h.createdAt, expiresAt: h.expiresAt,
-        lines: items.map((i) => ({ ticketTypeId: i.ticketTypeId, ticketTypeName: i.name, quantity: i.quantity, unitPrice: money(i.unitPriceMinor, i.currency), taxRateBp: i.taxRateBp, taxInclusive: i.taxInclusive })),
+        lines: rows.flatMap((i) => (i.ticketTypeId === null ? [] : [{
+          ticketTypeId: i.ticketTypeId, ticketTypeName: i.name!, quantity: i.quantity!, unitPrice: money(i.unitPriceMinor!, i.currency!), taxRateBp: i.taxRateBp!, taxInclusive: i.taxInclusive!,
+        }])),
       };
       return hold;
     },

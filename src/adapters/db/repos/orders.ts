@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { OrderRecord, OrderRepo, ProducerOrderRow } from '../../../app/ports.ts';
+import type { NewOrder, OrderRecord, OrderRepo, ProducerOrderRow } from '../../../app/ports.ts';
 import { money } from '../../../domain/money.ts';
 import type { OrderStatus } from '../../../domain/order.ts';
 import type { Db } from '../connect.ts';
@@ -17,11 +17,27 @@ export function orderRecord(r: Selectable<OrdersTable>): OrderRecord {
   };
 }
 
+/** The order's columns for where its buyer checked out from, and the fraud flags raised. */
+export function clientColumns(c: NonNullable<NewOrder['client']>) {
+  return {
+    clientIp: c.ip, clientAsn: c.network?.asn ?? null, clientOrg: c.network?.organisation ?? null,
+    flagReasons: c.flags.length > 0 ? c.flags.join(',') : null,
+  };
+}
+
 export function orderRepo(db: Db): OrderRepo {
   return {
     async create(o) {
       const p = o.pricing;
-      await db
+      // The lines go in a CTE of the order's insert: one statement (their reference to the order is checked at its end).
+      const row = await db
+        .with('lines', (qb) => qb.insertInto('orderLines').values(
+          p.lines.map((l) => ({
+            orderId: o.id, ticketTypeId: l.ticketTypeId, quantity: l.quantity, unitPriceMinor: l.unitPrice.amount, currency: l.unitPrice.currency,
+            taxRateBp: l.taxRateBp, taxInclusive: l.taxInclusive, unitGrossMinor: l.unitGross.amount, netMinor: l.net.amount, taxMinor: l.tax.amount, grossMinor: l.gross.amount,
+            discountMinor: l.discount.amount,
+          })),
+        ))
         .insertInto('orders')
         .values({
           id: o.id, code: o.code, producerId: o.producerId, performanceId: o.performanceId, holdId: o.holdId, status: 'pending',
@@ -29,18 +45,11 @@ export function orderRepo(db: Db): OrderRepo {
           totalMinor: p.gross.amount, currency: p.gross.currency, netMinor: p.net.amount, taxMinor: p.tax.amount,
           feeMinor: p.fee?.gross.amount ?? 0, feeTaxMinor: p.fee?.tax.amount ?? 0, feeTaxRateBp: o.fees.taxRateBp, feePerTicketMinor: o.fees.perTicketMinor,
           discountMinor: p.discount.amount, voucherCode: o.voucherCode ?? null,
+          ...(o.client ? clientColumns(o.client) : {}),
         })
-        .execute();
-      await db
-        .insertInto('orderLines')
-        .values(
-          p.lines.map((l) => ({
-            orderId: o.id, ticketTypeId: l.ticketTypeId, quantity: l.quantity, unitPriceMinor: l.unitPrice.amount, currency: l.unitPrice.currency,
-            taxRateBp: l.taxRateBp, taxInclusive: l.taxInclusive, unitGrossMinor: l.unitGross.amount, netMinor: l.net.amount, taxMinor: l.tax.amount, grossMinor: l.gross.amount,
-            discountMinor: l.discount.amount,
-          })),
-        )
-        .execute();
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return orderRecord(row);
     },
     async byHold(holdId) {
       const r = await db.selectFrom('orders').where('holdId', '=', holdId).selectAll().executeTakeFirst();

@@ -148,11 +148,10 @@ export function seatRepo(db: Db): SeatRepo {
       return ids.filter((id) => !got.has(id));
     },
     async keepHoldSeats(holdId) {
-      const rows = await db.selectFrom('seatClaims').where('holdId', '=', holdId).select(['id', 'releasedAt']).orderBy('seatId').forUpdate().execute();
-      return rows.every((r) => r.releasedAt === null);
+      const rows = await db.selectFrom('seatClaims').where('holdId', '=', holdId).select(['id', 'ticketTypeId', 'releasedAt']).orderBy('seatId').forUpdate().execute();
+      return rows.every((r) => r.releasedAt === null) ? rows.map((r) => ({ id: r.id, ticketTypeId: r.ticketTypeId })) : null;
     },
-    async sellHoldSeats(holdId, tickets) {
-      const claims = await db.selectFrom('seatClaims').where('holdId', '=', holdId).where('releasedAt', 'is', null).select(['id', 'ticketTypeId']).orderBy('seatId').execute();
+    async sellHoldSeats(claims, tickets) {
       const free = [...tickets];
       for (const claim of claims) {
         const i = free.findIndex((t) => t.ticketTypeId === claim.ticketTypeId);
