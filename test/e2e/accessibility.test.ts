@@ -337,7 +337,8 @@ describe('accessibility of every page type (axe-core, WCAG 2.1 AA)', () => {
     await buyerContext.close();
     await producerContext.close();
     await adminContext.close();
-  });
+    // 55 pages in one browser: about 50 s alone on 2 cores, more while the rest of the suite runs.
+  }, 240_000);
 
   it('finds no serious or critical violation on the team, sign-up, verification and invitation pages', async () => {
     const { findings, visited, check, offOrigin, watch, cspErrors, listen } = recorder();
