@@ -49,7 +49,7 @@ const USAGE = `Usage: npm run bench:onsale -- [options]
   --seconds S       length of the pgbench run, the hold rush and the PGlite run (default 10)
   --sale-seconds S  the sale stops after this, sold out or not (default 120)
   --tickets N       the large on-sale (e.g. --tickets 200000): --capacity N --per-buyer 10, the sale
-                    bounded at 290 s (it must sell out in under 5 minutes), the other runs --seconds 2
+                    bounded at 290 s (it must sell out in under 5 minutes), the other runs --seconds 5
   --database URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
   --profile DIR     write a V8 CPU profile of each app process into DIR (node --cpu-prof)`;
 
@@ -88,7 +88,7 @@ const C = whole('clients', flags.clients, 16, 256);
 const CAPACITY = whole('capacity', flags.capacity, big ?? 2000);
 const PER_BUYER = whole('per-buyer', flags['per-buyer'], big ? 10 : 2, 10);
 const M = whole('buyers', flags.buyers, Math.ceil((CAPACITY / PER_BUYER) * 1.1));
-const SECONDS = whole('seconds', flags.seconds, big ? 2 : 10, 600);
+const SECONDS = whole('seconds', flags.seconds, big ? 5 : 10, 600);
 const SALE_SECONDS = whole('sale-seconds', flags['sale-seconds'], big ? 290 : 120, 3600);
 const serverUrl = new URL(flags.database);
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(serverUrl.hostname)) {
@@ -197,13 +197,13 @@ interface RushResult {
 }
 
 /** C clients placing holds only, round-robin over the processes, for SECONDS or a bounded count. */
-async function holdRush(apps: AppProcess[], agents: http.Agent[], s: Sale, ipBase: number): Promise<RushResult> {
+async function holdRush(apps: AppProcess[], agents: http.Agent[], s: Sale, ipBase: number, forSeconds = SECONDS): Promise<RushResult> {
   const maxHolds = 2_000_000;
   const latencies: number[] = [];
   let issued = 0;
   let errors = 0;
   const t0 = performance.now();
-  const deadline = t0 + SECONDS * 1000;
+  const deadline = t0 + forSeconds * 1000;
   await concurrently(C, async (w) => {
     const app = w % apps.length;
     while (performance.now() < deadline && issued < maxHolds) {
@@ -388,9 +388,11 @@ async function main(): Promise<void> {
     })));
     const agents = apps.map(() => keepAliveAgent(C));
 
-    // Warm-up: every process loads its ASN index, JITs the flow and fills its pool.
+    // Warm-up: every process loads its ASN index, JITs the flow and fills its pool; then 2 s of holds
+    // alone, so that every pooled connection has prepared the hold's statements (ADR 0018) before the rush.
     const warm = await sale(apps, agents, seeded.warmup, Math.max(C, 4 * K), 60, 9_000_000);
     if (warm.paid === 0) throw new Error(`warm-up sold nothing: ${warm.errors.slice(0, 3).join('; ')}`);
+    await holdRush(apps, agents, seeded.warmup, 8_000_000, 2);
 
     const pgb = runPgbench(database.url, seeded.pgbench);
     log(`pgbench, hold SQL of ${HOLD_SCRIPT_SOURCE}, ${C} clients, ${SECONDS} s: ${fmt(pgb.tps)} tps, ${pgb.transactions} transactions, p50 ${fmt(pgb.p50)} ms, p99 ${fmt(pgb.p99)} ms${pgb.failed ? `, ${pgb.failed} failed` : ''}`);
