@@ -39,6 +39,18 @@ describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
 
   const audit = (performanceId: string) => auditInventory(box.deps, performanceId, box.clock.now());
 
+  /** Makes hold requests as placeHold would, for the given ticket types (with their quotas) of a performance. */
+  async function holdRequests(performanceId: string, typeIds: string[]) {
+    const types = (await box.deps.store.inventory.holdContext(performanceId, typeIds))!.types;
+    const quotasOf = new Map(types.map((t) => [t.id, t.quotaIds]));
+    const now = box.clock.now();
+    return (ticketTypeId: string, quantity: number): HoldRequest => ({
+      hold: { id: randomUUID(), performanceId, createdAt: now, expiresAt: new Date(now.getTime() + 600_000) },
+      items: [{ ticketTypeId, quantity, unitPrice: money(2500, 'GBP'), taxRateBp: 0, taxInclusive: true }],
+      takes: (quotasOf.get(ticketTypeId) ?? []).map((quotaId) => ({ quotaId, quantity })),
+    });
+  }
+
   it('many buyers at once in one process: fewer transactions than holds, no oversell, exact refusals', async () => {
     const { p, adult } = await hall(10, 5);
     const batcher = box.deps.holdBatcher!;
@@ -67,14 +79,7 @@ describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
 
   it('a group is decided in arrival order across shared quotas, in one transaction', async () => {
     const { p, adult, student } = await hall(6, 2);
-    const types = (await box.deps.store.inventory.holdContext(p.performance.id, [adult, student]))!.types;
-    const quotasOf = new Map(types.map((t) => [t.id, t.quotaIds]));
-    const now = box.clock.now();
-    const request = (ticketTypeId: string, quantity: number): HoldRequest => ({
-      hold: { id: randomUUID(), performanceId: p.performance.id, createdAt: now, expiresAt: new Date(now.getTime() + 600_000) },
-      items: [{ ticketTypeId, quantity, unitPrice: money(2500, 'GBP'), taxRateBp: 0, taxInclusive: true }],
-      takes: quotasOf.get(ticketTypeId)!.map((quotaId) => ({ quotaId, quantity })),
-    });
+    const request = await holdRequests(p.performance.id, [adult, student]);
     const batcher = new HoldBatcher(box.deps.store.inventory);
     // Asked for in one tick: the first runs alone at once, the other five queue behind it and go as one group.
     const asked = [request(adult, 1), request(student, 2), request(student, 1), request(adult, 3), request(adult, 1), request(student, 1)];
@@ -97,14 +102,7 @@ describe.each(DB_KINDS)('hold group commit on %s', (kind) => {
 
   it('a group with room for all of it is placed whole by the repository, with exact counters and rows', async () => {
     const { p, adult, student } = await hall(10, 3);
-    const types = (await box.deps.store.inventory.holdContext(p.performance.id, [adult, student]))!.types;
-    const quotasOf = new Map(types.map((t) => [t.id, t.quotaIds]));
-    const now = box.clock.now();
-    const request = (ticketTypeId: string, quantity: number): HoldRequest => ({
-      hold: { id: randomUUID(), performanceId: p.performance.id, createdAt: now, expiresAt: new Date(now.getTime() + 600_000) },
-      items: [{ ticketTypeId, quantity, unitPrice: money(2500, 'GBP'), taxRateBp: 0, taxInclusive: true }],
-      takes: quotasOf.get(ticketTypeId)!.map((quotaId) => ({ quotaId, quantity })),
-    });
+    const request = await holdRequests(p.performance.id, [adult, student]);
     // 4 + 3 + 3 = the whole hall, 3 = every student place: the group fits exactly.
     const asked = [request(adult, 4), request(student, 2), request(adult, 3), request(student, 1)];
     const results = await box.deps.store.inventory.reserveHolds(asked);
