@@ -1,5 +1,6 @@
 import { FIELD_LABELS } from '../domain/disclosure.ts';
 import { accountMail } from './accountMail.ts';
+import { errorText } from './checkout.ts';
 import { formatMoney } from '../domain/money.ts';
 import { formatInZone } from '../domain/time.ts';
 import type { AppDeps } from './deps.ts';
@@ -18,7 +19,7 @@ const running = new WeakMap<AppDeps, Promise<number>>();
  */
 export function sendQueuedMail(deps: AppDeps): void {
   if (!deps.settings.sendMail) return;
-  void dispatchMails(deps).catch((err) => deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'mail dispatch failed'));
+  void dispatchMails(deps).catch((err) => deps.log.error({ err: errorText(err) }, 'mail dispatch failed'));
 }
 
 /**
